@@ -1,0 +1,247 @@
+"""Open any photo a person may have, fast and safely.
+
+JPEG draft mode decodes at 1/2, 1/4 or 1/8 scale straight from the DCT coefficients, so a
+12-megapixel photo needed at a few hundred pixels costs a fraction of a full decode. EXIF
+orientation is applied. A pixel cap stops decompression bombs before any pixel is decoded.
+Every failure becomes a DecodeError with a one-line reason for the failures list.
+"""
+
+from __future__ import annotations
+
+import io
+import os
+import threading
+import time
+import warnings
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+from PIL import Image, ImageFile, ImageOps, UnidentifiedImageError
+
+from photoindex.core.types import PhotoindexError
+
+JPEG_EXTENSIONS = frozenset({".jpg", ".jpeg", ".jpe", ".jfif"})
+HEIF_EXTENSIONS = frozenset({".heic", ".heif", ".hif", ".avif"})
+RAW_EXTENSIONS = frozenset(
+    {".dng", ".cr2", ".cr3", ".nef", ".nrw", ".arw", ".srf", ".sr2", ".orf", ".rw2", ".raf", ".pef", ".srw", ".x3f", ".3fr", ".erf", ".kdc", ".mrw", ".raw", ".rwl", ".iiq"}
+)
+IMAGE_EXTENSIONS = frozenset(
+    JPEG_EXTENSIONS | HEIF_EXTENSIONS | RAW_EXTENSIONS | {".png", ".webp", ".gif", ".bmp", ".dib", ".tif", ".tiff"}
+)
+
+MAX_DECODED_PIXELS = 150_000_000
+"""More pixels than any camera makes; only a decompression bomb or a scan of a poster gets here."""
+
+# We enforce our own cap (on the pixels actually decoded, after draft mode), so Pillow's global
+# check, which counts a 100-MP JPEG we would decode at 1/8 scale, is switched off.
+Image.MAX_IMAGE_PIXELS = None
+ImageFile.LOAD_TRUNCATED_IMAGES = False
+
+_heif_lock = threading.Lock()
+_heif_registered = False
+
+
+class DecodeError(PhotoindexError):
+    """A photo that cannot be read; str(err) is the one-line reason recorded in the catalog."""
+
+
+@dataclass(frozen=True, slots=True)
+class DecodedImage:
+    image: Image.Image
+    """RGB, upright, downscaled so that its shorter side is about min_side (never upscaled)."""
+    width: int
+    """Full-size width after EXIF orientation."""
+    height: int
+    taken_at: float | None
+    format: str
+
+
+def is_photo_name(name: str) -> bool:
+    return os.path.splitext(name)[1].lower() in IMAGE_EXTENSIONS
+
+
+def _ensure_heif() -> None:
+    global _heif_registered
+    if _heif_registered:
+        return
+    with _heif_lock:
+        if not _heif_registered:
+            try:
+                from pillow_heif import register_heif_opener
+
+                register_heif_opener()
+            except ImportError:  # pragma: no cover - pillow-heif is a hard dependency
+                pass
+            _heif_registered = True
+
+
+def load_image(path: str | Path, min_side: int = 256, max_pixels: int = MAX_DECODED_PIXELS) -> DecodedImage:
+    """Decode a photo for embedding and thumbnails. Raises DecodeError with a one-line reason."""
+    path = os.fspath(path)
+    ext = os.path.splitext(path)[1].lower()
+    try:
+        if os.path.getsize(path) == 0:
+            raise DecodeError("empty file (0 bytes)")
+        if ext in RAW_EXTENSIONS:
+            return _load_raw(path, min_side, max_pixels)
+        if ext in HEIF_EXTENSIONS:
+            _ensure_heif()
+        with open(path, "rb") as fh:
+            return _decode(fh, min_side, max_pixels)
+    except DecodeError:
+        raise
+    except FileNotFoundError:
+        raise DecodeError("file disappeared before it could be read") from None
+    except PermissionError:
+        raise DecodeError("permission denied: the file cannot be read") from None
+    except IsADirectoryError:
+        raise DecodeError("is a folder, not a file") from None
+    except UnidentifiedImageError:
+        raise DecodeError("not an image, or a format photoindex cannot read") from None
+    except Image.DecompressionBombError as exc:
+        raise DecodeError(f"image too large: {exc}".splitlines()[0]) from None
+    except MemoryError:
+        raise DecodeError("image too large to decode in memory") from None
+    except (OSError, SyntaxError, ValueError, EOFError, struct_error) as exc:
+        raise DecodeError(_reason(exc)) from None
+
+
+try:
+    from struct import error as struct_error
+except ImportError:  # pragma: no cover
+    struct_error = ValueError  # type: ignore[misc,assignment]
+
+
+def _reason(exc: BaseException) -> str:
+    text = " ".join(str(exc).split()) or type(exc).__name__
+    low = text.lower()
+    if "truncated" in low or "premature end" in low or isinstance(exc, EOFError):
+        return "truncated file: the image data ends early"
+    if "cannot identify" in low:
+        return "not an image, or a format photoindex cannot read"
+    return f"cannot decode: {text[:200]}"
+
+
+def _decode(fh: io.BufferedIOBase | io.BytesIO, min_side: int, max_pixels: int) -> DecodedImage:
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # Pillow's EXIF/ICC chatter is not the user's problem
+        img = Image.open(fh)
+        fmt = img.format or "?"
+        width, height = img.size
+        if width <= 0 or height <= 0:
+            raise DecodeError(f"invalid image size {width}x{height}")
+        exif = img.getexif()
+        taken_at = _taken_at(exif)
+        orientation = exif.get(0x0112, 1)
+        if fmt == "JPEG" and min_side > 0:
+            img.draft("RGB", (min_side, min_side))
+        dw, dh = img.size
+        if dw * dh > max_pixels:
+            raise DecodeError(
+                f"image too large: {width}x{height} ({width * height / 1e6:.0f} MP) is over the "
+                f"{max_pixels / 1e6:.0f} MP limit"
+            )
+        if getattr(img, "n_frames", 1) > 1:
+            img.seek(0)
+        img.load()
+        img = _to_rgb(img)
+        if min_side > 0 and min(img.size) > min_side * 2:
+            scale = min_side / min(img.size)
+            img = img.resize(
+                (max(1, round(img.width * scale)), max(1, round(img.height * scale))),
+                Image.Resampling.BILINEAR,
+                reducing_gap=2.0,
+            )
+        if orientation in (2, 3, 4, 5, 6, 7, 8):
+            img = _orient(img, orientation)
+            if orientation >= 5:
+                width, height = height, width
+        return DecodedImage(img, width, height, taken_at, fmt)
+
+
+_TRANSPOSE = {
+    2: [Image.Transpose.FLIP_LEFT_RIGHT],
+    3: [Image.Transpose.ROTATE_180],
+    4: [Image.Transpose.FLIP_TOP_BOTTOM],
+    5: [Image.Transpose.TRANSPOSE],
+    6: [Image.Transpose.ROTATE_270],
+    7: [Image.Transpose.TRANSVERSE],
+    8: [Image.Transpose.ROTATE_90],
+}
+
+
+def _orient(img: Image.Image, orientation: int) -> Image.Image:
+    for op in _TRANSPOSE[orientation]:
+        img = img.transpose(op)
+    return img
+
+
+def _to_rgb(img: Image.Image) -> Image.Image:
+    mode = img.mode
+    if mode == "RGB":
+        return img
+    if mode in ("I;16", "I;16B", "I;16L", "I;16N", "I", "F"):
+        arr = np.asarray(img, dtype=np.float32)
+        top = float(arr.max()) if arr.size else 0.0
+        if top > 255.0:
+            arr = arr * (255.0 / (65535.0 if top <= 65535.0 else top))
+        arr8 = np.clip(arr, 0, 255).astype(np.uint8)
+        return Image.fromarray(arr8, "L").convert("RGB")
+    if mode in ("RGBA", "LA", "La", "RGBa", "PA") or (mode == "P" and "transparency" in img.info) or (
+        mode in ("L", "RGB") and "transparency" in img.info
+    ):
+        rgba = img.convert("RGBA")
+        background = Image.new("RGBA", rgba.size, (255, 255, 255, 255))
+        return Image.alpha_composite(background, rgba).convert("RGB")
+    return img.convert("RGB")
+
+
+def _taken_at(exif: Image.Exif) -> float | None:
+    try:
+        sub = exif.get_ifd(0x8769)
+    except Exception:
+        sub = {}
+    raw = sub.get(0x9003) or sub.get(0x9004) or exif.get(0x0132)
+    if not raw:
+        return None
+    if isinstance(raw, bytes):
+        raw = raw.decode("ascii", "ignore")
+    text = str(raw).strip().replace("\x00", "")
+    for length, fmt in ((19, "%Y:%m:%d %H:%M:%S"), (19, "%Y-%m-%d %H:%M:%S"), (10, "%Y:%m:%d")):
+        try:
+            return time.mktime(time.strptime(text[:length], fmt))
+        except (ValueError, OverflowError):
+            continue
+    return None
+
+
+def _load_raw(path: str, min_side: int, max_pixels: int) -> DecodedImage:
+    try:
+        import rawpy  # optional extra: pip install "photoindex[raw]"
+    except ImportError:
+        raise DecodeError('RAW photos need the raw extra: pip install "photoindex[raw]"') from None
+    try:
+        with rawpy.imread(path) as raw:
+            try:
+                thumb = raw.extract_thumb()
+            except (rawpy.LibRawNoThumbnailError, rawpy.LibRawUnsupportedThumbnailError):
+                rgb = raw.postprocess(half_size=True, use_camera_wb=True, output_bps=8)
+                img = Image.fromarray(rgb)
+                return DecodedImage(img, raw.sizes.width, raw.sizes.height, None, "RAW")
+    except rawpy.LibRawError as exc:
+        raise DecodeError(f"cannot decode RAW file: {type(exc).__name__}") from None
+    if thumb.format == rawpy.ThumbFormat.JPEG:
+        return _decode(io.BytesIO(thumb.data), min_side, max_pixels)
+    img = Image.fromarray(thumb.data)
+    return DecodedImage(_to_rgb(img), img.width, img.height, None, "RAW")
+
+
+def save_thumbnail(image: Image.Image, dest: Path, box: int = 320) -> None:
+    """Write a JPEG thumbnail atomically (temp file + rename): a cache, never the user's folder."""
+    thumb = image.copy()
+    thumb.thumbnail((box, box), Image.Resampling.BILINEAR, reducing_gap=2.0)
+    dest.parent.mkdir(parents=True, exist_ok=True)
+    tmp = dest.with_name(f".{dest.name}.{os.getpid()}.{threading.get_ident()}.tmp")
+    thumb.save(tmp, "JPEG", quality=85, optimize=False)
+    os.replace(tmp, dest)

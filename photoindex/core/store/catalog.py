@@ -1,0 +1,327 @@
+"""The SQLite catalog: the source of truth for photos and their vectors.
+
+One writer, many readers: the pipeline's writer thread owns the only connection that writes
+during indexing; searches open their own read connections (WAL lets them run side by side).
+"""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+import time
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
+from pathlib import Path
+
+import numpy as np
+
+from photoindex.core.store.migrations import MIGRATIONS, SCHEMA_VERSION
+from photoindex.core.types import Failure, Matrix, Photo, PhotoindexError
+
+_PHOTO_COLS = "id, path, size, mtime_ns, width, height, taken_at, status, error"
+
+
+def _photo(row: Sequence[object]) -> Photo:
+    return Photo(*row)  # type: ignore[arg-type]
+
+
+class Catalog:
+    """A connection to one catalog file. Not shared between threads: open one per thread."""
+
+    def __init__(self, path: Path, *, create: bool = True) -> None:
+        self.path = Path(path)
+        if not self.path.exists() and not create:
+            raise PhotoindexError(f"no catalog at {self.path}")
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        self.conn = sqlite3.connect(self.path, timeout=30.0, isolation_level=None, check_same_thread=False)
+        self.conn.execute("PRAGMA journal_mode=WAL")
+        self.conn.execute("PRAGMA synchronous=NORMAL")
+        self.conn.execute("PRAGMA foreign_keys=ON")
+        self.conn.execute("PRAGMA busy_timeout=30000")
+        self._migrate()
+
+    # -- lifecycle -----------------------------------------------------------------------------
+
+    def _migrate(self) -> None:
+        version = self.conn.execute("PRAGMA user_version").fetchone()[0]
+        if version > SCHEMA_VERSION:
+            raise PhotoindexError(
+                f"the catalog at {self.path} was written by a newer photoindex (schema {version}); "
+                f"this version understands up to schema {SCHEMA_VERSION}: please upgrade photoindex"
+            )
+        while version < SCHEMA_VERSION:
+            with self.transaction():
+                # Re-read inside the write lock: another process may have migrated meanwhile.
+                version = self.conn.execute("PRAGMA user_version").fetchone()[0]
+                if version >= SCHEMA_VERSION:
+                    break
+                for statement in _split_sql(MIGRATIONS[version]):
+                    self.conn.execute(statement)
+                version += 1
+                self.conn.execute(f"PRAGMA user_version={version}")
+
+    @property
+    def schema_version(self) -> int:
+        return int(self.conn.execute("PRAGMA user_version").fetchone()[0])
+
+    def close(self) -> None:
+        self.conn.close()
+
+    def __enter__(self) -> Catalog:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    @contextmanager
+    def transaction(self) -> Iterator[sqlite3.Connection]:
+        self.conn.execute("BEGIN IMMEDIATE")
+        try:
+            yield self.conn
+        except BaseException:
+            self.conn.execute("ROLLBACK")
+            raise
+        else:
+            self.conn.execute("COMMIT")
+
+    # -- meta ----------------------------------------------------------------------------------
+
+    def get_meta(self, key: str, default: str | None = None) -> str | None:
+        row = self.conn.execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()
+        return row[0] if row else default
+
+    def set_meta(self, key: str, value: str) -> None:
+        self.conn.execute(
+            "INSERT INTO meta(key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+            (key, value),
+        )
+
+    # -- roots ---------------------------------------------------------------------------------
+
+    def add_root(self, path: str) -> bool:
+        cur = self.conn.execute(
+            "INSERT OR IGNORE INTO roots(path, added_at) VALUES (?, ?)", (path, time.time())
+        )
+        return cur.rowcount > 0
+
+    def remove_root(self, path: str) -> int:
+        """Forget a root and every photo under it (the files themselves are never touched)."""
+        prefix = path.rstrip(os.sep) + os.sep
+        with self.transaction():
+            ids = [
+                r[0]
+                for r in self.conn.execute(
+                    "SELECT id FROM photos WHERE substr(path, 1, ?) = ?", (len(prefix), prefix)
+                )
+            ]
+            self._delete_photo_ids(ids)
+            self.conn.execute("DELETE FROM roots WHERE path = ?", (path,))
+        return len(ids)
+
+    def roots(self) -> list[str]:
+        return [r[0] for r in self.conn.execute("SELECT path FROM roots ORDER BY path")]
+
+    # -- photos --------------------------------------------------------------------------------
+
+    def stats_under(self, root: str) -> dict[str, tuple[int, int, int, str | None, str]]:
+        """path -> (id, size, mtime_ns, hash, status) for every photo under a root."""
+        prefix = root.rstrip(os.sep) + os.sep
+        rows = self.conn.execute(
+            "SELECT path, id, size, mtime_ns, hash, status FROM photos WHERE substr(path, 1, ?) = ?",
+            (len(prefix), prefix),
+        )
+        return {r[0]: (r[1], r[2], r[3], r[4], r[5]) for r in rows}
+
+    def insert_photo(self, path: str, size: int, mtime_ns: int, file_hash: str | None) -> int:
+        cur = self.conn.execute(
+            "INSERT INTO photos(path, folder, size, mtime_ns, hash, status) VALUES (?, ?, ?, ?, ?, 'pending')",
+            (path, os.path.dirname(path), size, mtime_ns, file_hash),
+        )
+        return int(cur.lastrowid or 0)
+
+    def mark_changed(self, photo_id: int, size: int, mtime_ns: int, file_hash: str | None) -> None:
+        """The file at this path has new content: forget what we knew and embed it again."""
+        self.conn.execute(
+            "UPDATE photos SET size = ?, mtime_ns = ?, hash = ?, status = 'pending', error = NULL,"
+            " width = NULL, height = NULL, taken_at = NULL, indexed_at = NULL WHERE id = ?",
+            (size, mtime_ns, file_hash, photo_id),
+        )
+        self.conn.execute("DELETE FROM embeddings WHERE photo_id = ?", (photo_id,))
+
+    def move_photo(self, photo_id: int, new_path: str, mtime_ns: int) -> None:
+        """Same content, new place: the vectors stay, nothing is embedded again."""
+        self.conn.execute(
+            "UPDATE photos SET path = ?, folder = ?, mtime_ns = ? WHERE id = ?",
+            (new_path, os.path.dirname(new_path), mtime_ns, photo_id),
+        )
+
+    def delete_photos(self, ids: Iterable[int]) -> None:
+        self._delete_photo_ids(list(ids))
+
+    def _delete_photo_ids(self, ids: list[int]) -> None:
+        for chunk in _chunks(ids, 500):
+            marks = ",".join("?" * len(chunk))
+            self.conn.execute(f"DELETE FROM photos WHERE id IN ({marks})", chunk)
+
+    def mark_ok(
+        self, photo_id: int, width: int, height: int, taken_at: float | None, when: float | None = None
+    ) -> None:
+        self.conn.execute(
+            "UPDATE photos SET status = 'ok', error = NULL, width = ?, height = ?, taken_at = ?, indexed_at = ?"
+            " WHERE id = ?",
+            (width, height, taken_at, when or time.time(), photo_id),
+        )
+
+    def mark_failed(self, photo_id: int, reason: str) -> None:
+        self.conn.execute(
+            "UPDATE photos SET status = 'failed', error = ?, indexed_at = ? WHERE id = ?",
+            (reason, time.time(), photo_id),
+        )
+
+    def photo(self, photo_id: int) -> Photo | None:
+        row = self.conn.execute(f"SELECT {_PHOTO_COLS} FROM photos WHERE id = ?", (photo_id,)).fetchone()
+        return _photo(row) if row else None
+
+    def photo_by_path(self, path: str) -> Photo | None:
+        row = self.conn.execute(f"SELECT {_PHOTO_COLS} FROM photos WHERE path = ?", (path,)).fetchone()
+        return _photo(row) if row else None
+
+    def photos(self, ids: Sequence[int]) -> dict[int, Photo]:
+        out: dict[int, Photo] = {}
+        for chunk in _chunks(list(ids), 900):
+            marks = ",".join("?" * len(chunk))
+            for row in self.conn.execute(f"SELECT {_PHOTO_COLS} FROM photos WHERE id IN ({marks})", chunk):
+                out[row[0]] = _photo(row)
+        return out
+
+    def all_photos(self, status: str | None = "ok", order: str = "date") -> list[Photo]:
+        order_sql = {
+            "date": "coalesce(taken_at, mtime_ns / 1e9) DESC, id DESC",
+            "path": "path",
+            "id": "id",
+        }[order]
+        where = "WHERE status = ?" if status else ""
+        args: tuple[object, ...] = (status,) if status else ()
+        return [_photo(r) for r in self.conn.execute(f"SELECT {_PHOTO_COLS} FROM photos {where} ORDER BY {order_sql}", args)]
+
+    def photo_ids_matching(
+        self, folder: str | None = None, date_from: float | None = None, date_to: float | None = None
+    ) -> np.ndarray:
+        """Ids of indexed photos inside a folder (recursively) and a date range (inclusive)."""
+        where = ["status = 'ok'"]
+        args: list[object] = []
+        if folder:
+            prefix = folder.rstrip(os.sep) + os.sep
+            where.append("(folder = ? OR substr(path, 1, ?) = ?)")
+            args += [folder.rstrip(os.sep), len(prefix), prefix]
+        date = "coalesce(taken_at, mtime_ns / 1e9)"
+        if date_from is not None:
+            where.append(f"{date} >= ?")
+            args.append(date_from)
+        if date_to is not None:
+            where.append(f"{date} <= ?")
+            args.append(date_to)
+        rows = self.conn.execute(f"SELECT id FROM photos WHERE {' AND '.join(where)}", args).fetchall()
+        return np.fromiter((r[0] for r in rows), dtype=np.int64, count=len(rows))
+
+    def failures(self) -> list[Failure]:
+        return [
+            Failure(r[0], r[1] or "unknown error")
+            for r in self.conn.execute("SELECT path, error FROM photos WHERE status = 'failed' ORDER BY path")
+        ]
+
+    def counts(self) -> dict[str, int]:
+        out = {"pending": 0, "ok": 0, "failed": 0}
+        for status, n in self.conn.execute("SELECT status, count(*) FROM photos GROUP BY status"):
+            out[status] = n
+        out["total"] = sum(out.values())
+        return out
+
+    # -- models and embeddings -----------------------------------------------------------------
+
+    def model_key(self, space: str) -> str | None:
+        row = self.conn.execute("SELECT model_key FROM models WHERE space = ?", (space,)).fetchone()
+        return row[0] if row else None
+
+    def set_model(self, space: str, model_key: str, dim: int) -> int:
+        """Make model_key the model of a space. Vectors of any other model are dropped
+        (they cannot be compared with the new ones); returns how many were dropped."""
+        with self.transaction():
+            self.conn.execute(
+                "INSERT INTO models(space, model_key, dim) VALUES (?, ?, ?)"
+                " ON CONFLICT(space) DO UPDATE SET model_key = excluded.model_key, dim = excluded.dim",
+                (space, model_key, dim),
+            )
+            cur = self.conn.execute(
+                "DELETE FROM embeddings WHERE space = ? AND model_key != ?", (space, model_key)
+            )
+        return cur.rowcount
+
+    def max_seq(self, space: str) -> int:
+        row = self.conn.execute("SELECT max(seq) FROM embeddings WHERE space = ?", (space,)).fetchone()
+        return int(row[0] or 0)
+
+    def write_embeddings(self, space: str, model_key: str, seq: int, items: Sequence[tuple[int, np.ndarray]]) -> None:
+        self.conn.executemany(
+            "INSERT INTO embeddings(photo_id, space, model_key, seq, vector) VALUES (?, ?, ?, ?, ?)"
+            " ON CONFLICT(photo_id, space) DO UPDATE SET model_key = excluded.model_key,"
+            " seq = excluded.seq, vector = excluded.vector",
+            [(pid, space, model_key, seq, np.ascontiguousarray(v, dtype=np.float32).tobytes()) for pid, v in items],
+        )
+
+    def needs_embedding(self, model_keys: dict[str, str]) -> list[tuple[int, str]]:
+        """(id, path) of photos that are pending, or indexed but missing a vector of a current model."""
+        clauses = ["status = 'pending'"]
+        args: list[object] = []
+        for space, key in model_keys.items():
+            clauses.append(
+                "(status = 'ok' AND NOT EXISTS (SELECT 1 FROM embeddings e WHERE e.photo_id = photos.id"
+                " AND e.space = ? AND e.model_key = ?))"
+            )
+            args += [space, key]
+        sql = f"SELECT id, path FROM photos WHERE {' OR '.join(clauses)} ORDER BY path"
+        return [(r[0], r[1]) for r in self.conn.execute(sql, args)]
+
+    def vectors(self, space: str, since_seq: int = 0, ids: Sequence[int] | None = None) -> tuple[np.ndarray, Matrix]:
+        """(photo ids, matrix) of a space's vectors, optionally only those written after since_seq."""
+        if ids is not None:
+            got_ids: list[int] = []
+            blobs: list[bytes] = []
+            for chunk in _chunks(list(ids), 900):
+                marks = ",".join("?" * len(chunk))
+                for pid, blob in self.conn.execute(
+                    f"SELECT photo_id, vector FROM embeddings WHERE space = ? AND photo_id IN ({marks})",
+                    [space, *chunk],
+                ):
+                    got_ids.append(pid)
+                    blobs.append(blob)
+        else:
+            rows = self.conn.execute(
+                "SELECT photo_id, vector FROM embeddings WHERE space = ? AND seq > ? ORDER BY photo_id",
+                (space, since_seq),
+            ).fetchall()
+            got_ids = [r[0] for r in rows]
+            blobs = [r[1] for r in rows]
+        if not blobs:
+            return np.zeros(0, dtype=np.int64), np.zeros((0, 0), dtype=np.float32)
+        matrix = np.frombuffer(b"".join(blobs), dtype=np.float32).reshape(len(blobs), -1)
+        return np.asarray(got_ids, dtype=np.int64), matrix
+
+    def vector_ids(self, space: str) -> np.ndarray:
+        rows = self.conn.execute("SELECT photo_id FROM embeddings WHERE space = ?", (space,)).fetchall()
+        return np.fromiter((r[0] for r in rows), dtype=np.int64, count=len(rows))
+
+    def vector(self, space: str, photo_id: int) -> np.ndarray | None:
+        row = self.conn.execute(
+            "SELECT vector FROM embeddings WHERE space = ? AND photo_id = ?", (space, photo_id)
+        ).fetchone()
+        return np.frombuffer(row[0], dtype=np.float32).copy() if row else None
+
+
+def _chunks(items: list, n: int) -> Iterator[list]:
+    for i in range(0, len(items), n):
+        yield items[i : i + n]
+
+
+def _split_sql(script: str) -> list[str]:
+    return [s.strip() for s in script.split(";") if s.strip()]

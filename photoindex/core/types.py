@@ -1,0 +1,123 @@
+"""Typed data that crosses the seams between core modules, the CLI and the GUI."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import TypeAlias
+
+import numpy as np
+from numpy.typing import NDArray
+
+Vector: TypeAlias = NDArray[np.float32]
+"""One L2-normalised embedding."""
+Matrix: TypeAlias = NDArray[np.float32]
+"""Rows of L2-normalised embeddings."""
+
+SPACE_CLIP = "clip"
+SPACE_DINO = "dino"
+SPACES = (SPACE_CLIP, SPACE_DINO)
+
+
+class PhotoindexError(Exception):
+    """An error with a one-line, user-facing message (no stack trace is shown for it)."""
+
+
+class ModelUnavailable(PhotoindexError):
+    """A model's weights are missing and cannot be fetched."""
+
+
+@dataclass(frozen=True, slots=True)
+class Photo:
+    id: int
+    path: str
+    size: int
+    mtime_ns: int
+    width: int | None
+    height: int | None
+    taken_at: float | None
+    """Seconds since the epoch (EXIF DateTimeOriginal, local time), or None."""
+    status: str
+    """'pending', 'ok' or 'failed'."""
+    error: str | None
+
+    @property
+    def date(self) -> float:
+        """Best known capture time: EXIF date, else file modification time."""
+        return self.taken_at if self.taken_at is not None else self.mtime_ns / 1e9
+
+
+@dataclass(frozen=True, slots=True)
+class Hit:
+    photo_id: int
+    path: str
+    score: float
+    """Cosine similarity (or combined query score); higher is better."""
+    taken_at: float | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Failure:
+    path: str
+    reason: str
+
+
+@dataclass(slots=True)
+class ScanReport:
+    added: int = 0
+    updated: int = 0
+    moved: int = 0
+    removed: int = 0
+    unchanged: int = 0
+    skipped_roots: list[str] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+
+
+@dataclass(frozen=True, slots=True)
+class Progress:
+    """One step of a long job, as shown in a progress bar or the status bar."""
+
+    phase: str
+    """'scan', 'embed', 'faces', 'index', 'done' or 'cancelled'."""
+    done: int
+    total: int
+    rate: float = 0.0
+    """Items per second over the recent window."""
+    eta_s: float | None = None
+    current: str = ""
+    paused: bool = False
+
+    @property
+    def fraction(self) -> float:
+        return self.done / self.total if self.total else 1.0
+
+
+@dataclass(slots=True)
+class IndexReport:
+    added: int = 0
+    updated: int = 0
+    moved: int = 0
+    removed: int = 0
+    failed: int = 0
+    embedded: int = 0
+    unchanged: int = 0
+    faces: int = 0
+    cancelled: bool = False
+    seconds: float = 0.0
+    failures: list[Failure] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+
+    def as_dict(self) -> dict[str, object]:
+        return {
+            "added": self.added,
+            "updated": self.updated,
+            "moved": self.moved,
+            "removed": self.removed,
+            "failed": self.failed,
+            "embedded": self.embedded,
+            "unchanged": self.unchanged,
+            "faces": self.faces,
+            "cancelled": self.cancelled,
+            "seconds": round(self.seconds, 3),
+            "failures": [{"path": f.path, "reason": f.reason} for f in self.failures],
+            "warnings": list(self.warnings),
+        }

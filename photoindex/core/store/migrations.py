@@ -50,6 +50,14 @@ MIGRATIONS: list[str] = [
         value TEXT
     );
     """,
+    # 2: faces and people (owned by photoindex/core/faces).
+    """
+    SELECT 1;
+    """,
+    # 3: the 2-D map layout (owned by photoindex/core/layout2d.py).
+    """
+    SELECT 1;
+    """,
 ]
 
 SCHEMA_VERSION = len(MIGRATIONS)

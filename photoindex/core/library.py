@@ -1,0 +1,335 @@
+"""The one facade that the CLI and the GUI both use. Qt-free; safe to call from worker threads."""
+
+from __future__ import annotations
+
+import os
+import threading
+import time
+from collections.abc import Generator, Iterable
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from photoindex.config import Settings
+from photoindex.core.pipeline import Control, index_library
+from photoindex.core.search import combine, cutoff_count, parse_query
+from photoindex.core.store.catalog import Catalog
+from photoindex.core.store.vectors import VectorIndex
+from photoindex.core.thumbs import thumb_path
+from photoindex.core.types import (
+    SPACE_CLIP,
+    SPACE_DINO,
+    SPACES,
+    Failure,
+    Hit,
+    IndexReport,
+    Photo,
+    PhotoindexError,
+    Progress,
+)
+
+
+class Library:
+    def __init__(self, settings: Settings | None = None) -> None:
+        self.settings = settings or Settings()
+        self._local = threading.local()
+        self._lock = threading.Lock()
+        self._embedders: dict[str, Any] = {}
+        self._indexes: dict[str, VectorIndex] = {}
+        self._sync_state: dict[str, tuple[int, int]] = {}
+        self._catalogs: list[Catalog] = []
+        self.catalog()  # create and migrate now: a newer catalog is refused up front
+
+    # -- plumbing ------------------------------------------------------------------------------
+
+    def catalog(self) -> Catalog:
+        """This thread's connection to the catalog."""
+        cat = getattr(self._local, "catalog", None)
+        if cat is None:
+            cat = Catalog(self.settings.catalog_path)
+            self._local.catalog = cat
+            with self._lock:
+                self._catalogs.append(cat)
+        return cat
+
+    def close(self) -> None:
+        self.save_indexes()
+        with self._lock:
+            for cat in self._catalogs:
+                try:
+                    cat.close()
+                except Exception:
+                    pass
+            self._catalogs.clear()
+        self._local = threading.local()
+
+    def embedder(self, space: str) -> Any:
+        with self._lock:
+            emb = self._embedders.get(space)
+            if emb is None:
+                if space == SPACE_CLIP:
+                    from photoindex.core.models.clip import ClipEmbedder
+
+                    emb = ClipEmbedder(self.settings)
+                elif space == SPACE_DINO:
+                    from photoindex.core.models.dino import DinoEmbedder
+
+                    emb = DinoEmbedder(self.settings)
+                else:
+                    raise PhotoindexError(f"unknown embedding space {space!r}")
+                self._embedders[space] = emb
+            return emb
+
+    def release_models(self) -> None:
+        with self._lock:
+            for emb in self._embedders.values():
+                emb.release()
+
+    def vector_index(self, space: str) -> VectorIndex:
+        """The space's ANN index, brought up to date with the catalog when it changed."""
+        with self._lock:
+            idx = self._indexes.get(space)
+            if idx is None:
+                idx = self._indexes[space] = VectorIndex(self.settings.index_dir, space)
+        cat = self.catalog()
+        state = (cat.max_seq(space), self._count_vectors(cat, space))
+        if self._sync_state.get(space) != state:
+            idx.sync(cat)
+            self._sync_state[space] = state
+        return idx
+
+    @staticmethod
+    def _count_vectors(cat: Catalog, space: str) -> int:
+        return int(cat.conn.execute("SELECT count(*) FROM embeddings WHERE space = ?", (space,)).fetchone()[0])
+
+    def save_indexes(self) -> None:
+        for idx in list(self._indexes.values()):
+            try:
+                idx.save()
+            except OSError:
+                pass  # a cache: rebuilt from the catalog next time
+
+    # -- folders and indexing ------------------------------------------------------------------
+
+    def roots(self) -> list[str]:
+        return self.catalog().roots()
+
+    def add_root(self, path: str | os.PathLike[str]) -> str:
+        root = os.path.abspath(os.path.expanduser(os.fspath(path)))
+        if not os.path.isdir(root):
+            raise PhotoindexError(f"not a folder: {root}")
+        lib = os.path.realpath(self.settings.library_dir)
+        if os.path.realpath(root) == lib:
+            raise PhotoindexError("that is photoindex's own data folder")
+        self.catalog().add_root(root)
+        return root
+
+    def remove_root(self, path: str) -> int:
+        return self.catalog().remove_root(os.path.abspath(path))
+
+    def index(
+        self,
+        paths: Iterable[str | os.PathLike[str]] | None = None,
+        *,
+        control: Control | None = None,
+        faces: bool | None = None,
+    ) -> Generator[Progress, None, IndexReport]:
+        """Add paths as roots (if given), then scan every root and embed what is new."""
+        for p in paths or ():
+            self.add_root(p)
+        roots = self.roots()
+        if not roots:
+            raise PhotoindexError("no photo folders yet: add one with `photoindex index FOLDER`")
+        embedders = [self.embedder(SPACE_CLIP), self.embedder(SPACE_DINO)]
+        analyzer = None
+        use_faces = self.settings.faces if faces is None else faces
+        warnings: list[str] = []
+        if use_faces:
+            analyzer, warning = self._face_analyzer()
+            if warning:
+                warnings.append(warning)
+        report = yield from index_library(
+            self.settings, roots, embedders, control=control, face_analyzer=analyzer
+        )
+        report.warnings = warnings + report.warnings
+        if analyzer is not None and not report.cancelled:
+            try:
+                from photoindex.core.faces import recluster
+
+                yield Progress("faces", 0, 1, current="grouping faces into people…")
+                recluster(self.catalog(), cancel=control.cancel_event if control else None)
+            except ImportError:
+                pass
+        for space in SPACES:
+            self.vector_index(space)
+        self.save_indexes()
+        return report
+
+    def _face_analyzer(self) -> tuple[Any, str | None]:
+        try:
+            from photoindex.core.faces import FACE_DECODE_MIN_SIDE, FaceAnalyzer
+        except ImportError:
+            return None, None
+        try:
+            analyzer = FaceAnalyzer(self.settings)
+            analyzer.decode_min_side = FACE_DECODE_MIN_SIDE
+            return analyzer, None
+        except PhotoindexError as exc:
+            return None, f"faces are off for this run: {exc}"
+
+    def run_index(self, paths: Iterable[str] | None = None, **kw: Any) -> IndexReport:
+        gen = self.index(paths, **kw)
+        while True:
+            try:
+                next(gen)
+            except StopIteration as stop:
+                return stop.value
+
+    # -- reading -------------------------------------------------------------------------------
+
+    def status(self) -> dict[str, Any]:
+        cat = self.catalog()
+        counts = cat.counts()
+        return {
+            "library": str(self.settings.library_dir),
+            "roots": cat.roots(),
+            "photos": counts["ok"],
+            "pending": counts["pending"],
+            "failed": counts["failed"],
+            "total_files": counts["total"],
+            "models": {space: cat.model_key(space) for space in SPACES},
+            "failures": [{"path": f.path, "reason": f.reason} for f in cat.failures()],
+        }
+
+    def failures(self) -> list[Failure]:
+        return self.catalog().failures()
+
+    def photo(self, photo_id: int) -> Photo | None:
+        return self.catalog().photo(photo_id)
+
+    def photos(self, order: str = "date") -> list[Photo]:
+        return self.catalog().all_photos(order=order)
+
+    def thumbnail_path(self, photo_id: int) -> Path:
+        return thumb_path(self.settings.thumbs_dir, photo_id)
+
+    # -- search --------------------------------------------------------------------------------
+
+    def search(
+        self,
+        query: str,
+        *,
+        k: int = 200,
+        folder: str | None = None,
+        date_from: float | None = None,
+        date_to: float | None = None,
+        allowed_ids: Iterable[int] | None = None,
+        cutoff: bool = True,
+    ) -> list[Hit]:
+        """Text (and image-term) search in the CLIP space."""
+        terms = parse_query(query)
+        if not terms:
+            raise PhotoindexError("empty query")
+        clip = self.embedder(SPACE_CLIP)
+        vectors: list[np.ndarray] = []
+        texts = [t.text for t in terms if not t.is_image]
+        text_vecs = dict(zip(texts, clip.embed_text(texts), strict=True)) if texts else {}
+        for t in terms:
+            vectors.append(self._image_vector(t.text, SPACE_CLIP) if t.is_image else text_vecs[t.text])
+        q = combine(vectors, [t.weight for t in terms])
+        allowed = self._allowed(folder, date_from, date_to, allowed_ids)
+        return self._query(SPACE_CLIP, q, k, allowed, cutoff, skip_top=0)
+
+    def similar(
+        self,
+        image: str | int,
+        *,
+        by: str = SPACE_DINO,
+        k: int = 200,
+        folder: str | None = None,
+        date_from: float | None = None,
+        date_to: float | None = None,
+        allowed_ids: Iterable[int] | None = None,
+        cutoff: bool = True,
+    ) -> list[Hit]:
+        """Photos that look like (dino) or mean the same as (clip) an image: a photo id, a
+        path in the library (its stored vector is used), or any image file."""
+        if by not in SPACES:
+            raise PhotoindexError(f"--by must be one of {', '.join(SPACES)}")
+        q = self._image_vector(image, by)
+        allowed = self._allowed(folder, date_from, date_to, allowed_ids)
+        in_library = isinstance(image, int) or self.catalog().photo_by_path(os.path.abspath(str(image))) is not None
+        return self._query(by, q, k, allowed, cutoff, skip_top=1 if in_library else 0)
+
+    def _image_vector(self, image: str | int, space: str) -> np.ndarray:
+        cat = self.catalog()
+        if isinstance(image, int):
+            vec = cat.vector(space, image)
+            if vec is None:
+                raise PhotoindexError(f"photo {image} has no {space} vector yet")
+            return vec
+        path = os.path.abspath(os.path.expanduser(image))
+        known = cat.photo_by_path(path)
+        if known is not None:
+            vec = cat.vector(space, known.id)
+            if vec is not None:
+                return vec
+        if not os.path.isfile(path):
+            raise PhotoindexError(f"no such image: {image}")
+        from photoindex.core.imageio import load_image
+
+        decoded = load_image(path, min_side=256)
+        return self.embedder(space).embed_images([decoded.image])[0]
+
+    def embed_image(self, image: Any, space: str) -> np.ndarray:
+        """Embed a PIL image that is not a file (a pasted picture)."""
+        return self.embedder(space).embed_images([image.convert("RGB")])[0]
+
+    def similar_to_vector(self, vector: np.ndarray, *, by: str = SPACE_DINO, k: int = 200, cutoff: bool = True) -> list[Hit]:
+        return self._query(by, vector, k, None, cutoff, skip_top=0)
+
+    def _allowed(
+        self, folder: str | None, date_from: float | None, date_to: float | None, allowed_ids: Iterable[int] | None
+    ) -> np.ndarray | None:
+        allowed = None
+        if folder or date_from is not None or date_to is not None:
+            allowed = self.catalog().photo_ids_matching(
+                os.path.abspath(os.path.expanduser(folder)) if folder else None, date_from, date_to
+            )
+        if allowed_ids is not None:
+            ids = np.fromiter(allowed_ids, dtype=np.int64)
+            allowed = ids if allowed is None else np.intersect1d(allowed, ids)
+        return None if allowed is None else np.sort(allowed)
+
+    def _query(
+        self, space: str, q: np.ndarray, k: int, allowed: np.ndarray | None, cutoff: bool, skip_top: int
+    ) -> list[Hit]:
+        idx = self.vector_index(space)
+        if len(idx) == 0:
+            return []
+        if idx.dim_mismatch(q):
+            raise PhotoindexError(f"the {space} index was made by another model: run `photoindex index` again")
+        ids, scores = idx.search(q, k, allowed)
+        if cutoff and len(ids):
+            keep = cutoff_count(scores, idx.sample_scores(q), skip_top=skip_top)
+            ids, scores = ids[:keep], scores[:keep]
+        photos = self.catalog().photos(ids.tolist())
+        return [
+            Hit(int(pid), photos[int(pid)].path, float(s), photos[int(pid)].taken_at)
+            for pid, s in zip(ids, scores, strict=True)
+            if int(pid) in photos and photos[int(pid)].status == "ok"
+        ]
+
+
+def wait_for(gen: Generator[Progress, None, IndexReport], on_progress: Any = None) -> IndexReport:
+    """Drive an indexing generator to its end, passing each Progress to on_progress."""
+    t_last = 0.0
+    while True:
+        try:
+            p = next(gen)
+        except StopIteration as stop:
+            return stop.value
+        if on_progress is not None and (time.monotonic() - t_last > 0.05 or p.phase != "embed"):
+            on_progress(p)
+            t_last = time.monotonic()

@@ -1,0 +1,328 @@
+"""Indexing: scan -> decode pool (bounded look-ahead) -> batched inference -> one writer.
+
+`index_library` is a generator of Progress events; the CLI drives it with a progress bar and the
+GUI adapts it with a Qt worker. Pause, resume and cancel are honoured between batches. Each batch
+is written in one transaction, so a kill at any moment loses at most the batch in flight and the
+next run resumes with no duplicate rows.
+"""
+
+from __future__ import annotations
+
+import os
+import queue
+import threading
+import time
+from collections import deque
+from collections.abc import Callable, Generator, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+
+from photoindex.config import Settings
+from photoindex.core.imageio import DecodeError, load_image, save_thumbnail
+from photoindex.core.models import ImageEmbedder
+from photoindex.core.scan import partial_hash, scan
+from photoindex.core.store.catalog import Catalog
+from photoindex.core.thumbs import THUMB_BOX, thumb_path
+from photoindex.core.types import Failure, IndexReport, Progress
+
+MODEL_MIN_SIDE = 256
+
+
+class Control:
+    """Pause, resume and cancel a running job from another thread."""
+
+    def __init__(self) -> None:
+        self._cancel = threading.Event()
+        self._running = threading.Event()
+        self._running.set()
+
+    def pause(self) -> None:
+        self._running.clear()
+
+    def resume(self) -> None:
+        self._running.set()
+
+    def cancel(self) -> None:
+        self._cancel.set()
+        self._running.set()
+
+    @property
+    def cancelled(self) -> bool:
+        return self._cancel.is_set()
+
+    @property
+    def paused(self) -> bool:
+        return not self._running.is_set()
+
+    @property
+    def cancel_event(self) -> threading.Event:
+        return self._cancel
+
+    def wait_while_paused(self, timeout: float = 0.25) -> bool:
+        """True once running again (or cancelled); False while still paused after timeout."""
+        return self._running.wait(timeout)
+
+
+@dataclass
+class _Decoded:
+    photo_id: int
+    path: str
+    error: str | None = None
+    prepared: dict[str, np.ndarray] = field(default_factory=dict)
+    width: int = 0
+    height: int = 0
+    taken_at: float | None = None
+    file_hash: str | None = None
+    faces: list[Any] | None = None
+    face_image: Any = None
+
+
+@dataclass
+class _Batch:
+    items: list[_Decoded]
+    vectors: dict[str, np.ndarray]
+
+
+class _RateMeter:
+    def __init__(self, window_s: float = 20.0) -> None:
+        self.window_s = window_s
+        self.samples: deque[tuple[float, int]] = deque()
+
+    def add(self, done: int) -> float:
+        now = time.monotonic()
+        self.samples.append((now, done))
+        while len(self.samples) > 2 and now - self.samples[0][0] > self.window_s:
+            self.samples.popleft()
+        t0, d0 = self.samples[0]
+        return (done - d0) / (now - t0) if now > t0 else 0.0
+
+
+def index_library(
+    settings: Settings,
+    roots: Sequence[str],
+    embedders: Sequence[ImageEmbedder],
+    *,
+    control: Control | None = None,
+    face_analyzer: Any = None,
+    on_batch_written: Callable[[], None] | None = None,
+) -> Generator[Progress, None, IndexReport]:
+    """Bring the catalog up to date with the roots and embed what is new. Yields Progress;
+    returns the IndexReport (the generator's return value)."""
+    control = control or Control()
+    report = IndexReport()
+    started = time.monotonic()
+    catalog = Catalog(settings.catalog_path)
+    try:
+        yield Progress("scan", 0, 0, current="looking for photos…")
+        skip = frozenset({os.path.realpath(settings.library_dir)})
+        scan_report = scan(catalog, list(roots), skip)
+        report.added, report.updated = scan_report.added, scan_report.updated
+        report.moved, report.removed = scan_report.moved, scan_report.removed
+        report.unchanged = scan_report.unchanged
+        report.warnings += scan_report.warnings
+        for emb in embedders:
+            if catalog.model_key(emb.space) == emb.model_key:
+                continue
+            dropped = catalog.set_model(emb.space, emb.model_key, emb.dim)
+            if dropped:
+                report.warnings.append(f"{emb.space}: the model changed; {dropped} photos are embedded again")
+        todo = catalog.needs_embedding({e.space: e.model_key for e in embedders})
+        total = len(todo)
+        yield Progress("embed", 0, total, current="loading models…" if total else "")
+        if total:
+            for emb in embedders:
+                if hasattr(emb, "load"):
+                    emb.load()  # models load here, before any photo is read: a missing one fails fast
+            yield from _embed_all(settings, catalog, todo, embedders, control, face_analyzer, report, on_batch_written)
+        report.failed = catalog.counts()["failed"]
+        report.failures = catalog.failures()
+        report.cancelled = control.cancelled
+        report.seconds = time.monotonic() - started
+        yield Progress("cancelled" if control.cancelled else "done", report.embedded, total)
+        return report
+    finally:
+        catalog.close()
+
+
+def _embed_all(
+    settings: Settings,
+    catalog: Catalog,
+    todo: list[tuple[int, str]],
+    embedders: Sequence[ImageEmbedder],
+    control: Control,
+    face_analyzer: Any,
+    report: IndexReport,
+    on_batch_written: Callable[[], None] | None,
+) -> Generator[Progress, None, None]:
+    total = len(todo)
+    batch_size = max(1, settings.batch_size)
+    min_side = MODEL_MIN_SIDE
+    if face_analyzer is not None:
+        min_side = max(min_side, int(getattr(face_analyzer, "decode_min_side", MODEL_MIN_SIDE)))
+    decode_workers = max(1, settings.cpu_threads())
+    lookahead = batch_size * 2 + decode_workers
+
+    writer = _Writer(settings, catalog, on_batch_written)
+    writer.start()
+    meter = _RateMeter()
+    done = 0
+    pool = ThreadPoolExecutor(max_workers=decode_workers, thread_name_prefix="decode")
+    pending: deque[Future[_Decoded]] = deque()
+    next_item = 0
+    try:
+
+        def fill() -> None:
+            nonlocal next_item
+            while len(pending) < lookahead and next_item < total and not control.cancelled:
+                pid, path = todo[next_item]
+                pending.append(pool.submit(_decode_one, settings, pid, path, embedders, min_side, face_analyzer))
+                next_item += 1
+
+        fill()
+        while pending and not control.cancelled:
+            batch: list[_Decoded] = []
+            while pending and len(batch) < batch_size:
+                batch.append(pending.popleft().result())
+                fill()
+            good = [d for d in batch if d.error is None]
+            vectors: dict[str, np.ndarray] = {}
+            if good:
+                for emb in embedders:
+                    vectors[emb.space] = emb.embed_prepared(np.stack([d.prepared[emb.space] for d in good]))
+            for d in batch:
+                d.prepared.clear()
+            writer.put(_Batch(batch, vectors))
+            writer.raise_if_failed()
+            done += len(batch)
+            report.embedded += len(good)
+            rate = meter.add(done)
+            eta = (total - done) / rate if rate > 0 else None
+            yield Progress("embed", done, total, rate, eta, batch[-1].path)
+            if control.paused:
+                yield Progress("embed", done, total, 0.0, None, batch[-1].path, paused=True)
+                while not control.wait_while_paused():
+                    pass
+    finally:
+        for f in pending:
+            f.cancel()
+        pool.shutdown(wait=True, cancel_futures=True)
+        writer.close()
+    report.faces += writer.faces_written
+    writer.raise_if_failed()
+
+
+def _decode_one(
+    settings: Settings,
+    photo_id: int,
+    path: str,
+    embedders: Sequence[ImageEmbedder],
+    min_side: int,
+    face_analyzer: Any,
+) -> _Decoded:
+    out = _Decoded(photo_id, path)
+    try:
+        out.file_hash = partial_hash(path)
+        decoded = load_image(path, min_side=min_side)
+        image = decoded.image
+        out.width, out.height, out.taken_at = decoded.width, decoded.height, decoded.taken_at
+        if face_analyzer is not None:
+            try:
+                out.faces = face_analyzer.analyze(image, (decoded.width, decoded.height))
+                out.face_image = image
+            except Exception as exc:  # a face model hiccup must not lose the photo
+                out.faces = None
+                out.error = None
+                _ = exc
+        small = image
+        if min(image.size) > MODEL_MIN_SIDE * 1.5:
+            scale = MODEL_MIN_SIDE / min(image.size)
+            small = image.resize((max(1, round(image.width * scale)), max(1, round(image.height * scale))), 2)
+        for emb in embedders:
+            out.prepared[emb.space] = emb.prepare(small)
+        if settings.thumbnails:
+            save_thumbnail(small if min(small.size) >= THUMB_BOX * 0.75 else image, thumb_path(settings.thumbs_dir, photo_id), THUMB_BOX)
+    except DecodeError as exc:
+        out.error = str(exc)
+    except FileNotFoundError:
+        out.error = "file disappeared before it could be read"
+    except PermissionError:
+        out.error = "permission denied: the file cannot be read"
+    except OSError as exc:
+        out.error = f"cannot read: {exc.strerror or exc}"
+    return out
+
+
+class _Writer(threading.Thread):
+    """The single writer: one connection, one transaction per batch."""
+
+    def __init__(self, settings: Settings, catalog: Catalog, on_batch_written: Callable[[], None] | None) -> None:
+        super().__init__(name="catalog-writer", daemon=True)
+        self.settings = settings
+        self.catalog_path = catalog.path
+        self.queue: queue.Queue[_Batch | None] = queue.Queue(maxsize=4)
+        self.error: BaseException | None = None
+        self.faces_written = 0
+        self.on_batch_written = on_batch_written
+        self.failures: list[Failure] = []
+
+    def put(self, batch: _Batch) -> None:
+        self.queue.put(batch)
+
+    def close(self) -> None:
+        self.queue.put(None)
+        self.join()
+
+    def raise_if_failed(self) -> None:
+        if self.error is not None:
+            err, self.error = self.error, None
+            raise err
+
+    def run(self) -> None:
+        catalog = Catalog(self.catalog_path)
+        try:
+            seq = {space: catalog.max_seq(space) for space in ("clip", "dino")}
+            while True:
+                batch = self.queue.get()
+                if batch is None:
+                    return
+                if self.error is not None:
+                    continue
+                try:
+                    self._write(catalog, batch, seq)
+                except BaseException as exc:  # surfaced to the pipeline thread
+                    self.error = exc
+        finally:
+            catalog.close()
+
+    def _write(self, catalog: Catalog, batch: _Batch, seq: dict[str, int]) -> None:
+        good = [d for d in batch.items if d.error is None]
+        new_faces: list[int] = []
+        with catalog.transaction():
+            for space, matrix in batch.vectors.items():
+                seq[space] = seq.get(space, 0) + 1
+                key = catalog.model_key(space) or ""
+                catalog.write_embeddings(space, key, seq[space], [(d.photo_id, v) for d, v in zip(good, matrix, strict=True)])
+            now = time.time()
+            for d in batch.items:
+                if d.file_hash is not None:
+                    catalog.conn.execute("UPDATE photos SET hash = ? WHERE id = ?", (d.file_hash, d.photo_id))
+                if d.error is None:
+                    catalog.mark_ok(d.photo_id, d.width, d.height, d.taken_at, now)
+                    if d.faces is not None:
+                        from photoindex.core.faces import save_faces
+
+                        new_faces += save_faces(
+                            catalog, d.photo_id, d.faces, d.face_image, (d.width, d.height), self.settings.faces_dir
+                        )
+                else:
+                    catalog.mark_failed(d.photo_id, d.error)
+        if new_faces:
+            from photoindex.core.faces import assign_new_faces
+
+            assign_new_faces(catalog, new_faces)
+            self.faces_written += len(new_faces)
+        if self.on_batch_written is not None:
+            self.on_batch_written()

@@ -1,0 +1,83 @@
+"""Queries: text, images and their arithmetic, and a relevance cutoff.
+
+Query arithmetic follows rclip: terms joined by " + " and " - ", each optionally weighted as
+"2:sunset", and a term that names an image file stands for that image. The cutoff follows the
+distribution of scores over the library instead of always returning k hits.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from dataclasses import dataclass
+
+import numpy as np
+
+from photoindex.core.imageio import is_photo_name
+
+_SPLIT = re.compile(r"\s+([+-])\s+")
+_WEIGHT = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*:\s*(.+)$")
+
+MIN_Z = 2.5
+"""A hit must stand this many standard deviations above the library's mean score..."""
+REL = 0.35
+"""...and within this fraction of the best hit's lead over the mean."""
+
+
+@dataclass(frozen=True, slots=True)
+class Term:
+    text: str
+    weight: float
+    is_image: bool
+
+
+def parse_query(query: str) -> list[Term]:
+    """'beach + 2:sunset - people' -> [beach +1, sunset +2, people -1]."""
+    query = query.strip()
+    if not query:
+        return []
+    sign = 1.0
+    if query.startswith("- "):
+        sign, query = -1.0, query[2:]
+    elif query.startswith("+ "):
+        query = query[2:]
+    parts = _SPLIT.split(query)
+    terms: list[Term] = []
+    signs = [sign] + [1.0 if p == "+" else -1.0 for p in parts[1::2]]
+    for s, raw in zip(signs, parts[0::2], strict=True):
+        raw = raw.strip()
+        if not raw:
+            continue
+        weight = 1.0
+        m = _WEIGHT.match(raw)
+        if m and not os.path.exists(raw):
+            weight, raw = float(m.group(1)), m.group(2).strip()
+        text = os.path.expanduser(raw.strip("\"'"))
+        is_image = is_photo_name(text) and os.path.isfile(text)
+        terms.append(Term(text if is_image else raw, s * weight, is_image))
+    return terms
+
+
+def combine(vectors: list[np.ndarray], weights: list[float]) -> np.ndarray:
+    q = np.zeros_like(vectors[0], dtype=np.float32)
+    for v, w in zip(vectors, weights, strict=True):
+        q += np.float32(w) * v.astype(np.float32)
+    norm = float(np.linalg.norm(q))
+    return q / norm if norm > 0 else q
+
+
+def cutoff_count(scores: np.ndarray, sample: np.ndarray, min_z: float = MIN_Z, rel: float = REL,
+                 skip_top: int = 0) -> int:
+    """How many of the (descending) scores are relevant, judged against a sample of the
+    library's scores for the same query. Median and MAD keep the estimate honest when the
+    relevant photos are part of the sample. The first skip_top hits (the query photo itself)
+    are always kept."""
+    n = len(scores)
+    if n == 0 or len(sample) < 8:
+        return n
+    mu = float(np.median(sample))
+    sigma = 1.4826 * float(np.median(np.abs(sample - mu))) or float(np.std(sample)) or 1e-6
+    ref = float(scores[min(skip_top, n - 1)])
+    threshold = max(mu + min_z * sigma, mu + rel * (ref - mu))
+    keep = int(np.searchsorted(-scores, -threshold, side="right"))
+    return max(keep, min(skip_top, n))

@@ -131,9 +131,6 @@ def _decode(fh: io.BufferedIOBase | io.BytesIO, min_side: int, max_pixels: int) 
         width, height = img.size
         if width <= 0 or height <= 0:
             raise DecodeError(f"invalid image size {width}x{height}")
-        exif = img.getexif()
-        taken_at = _taken_at(exif)
-        orientation = exif.get(0x0112, 1)
         if fmt == "JPEG" and min_side > 0:
             img.draft("RGB", (min_side, min_side))
         dw, dh = img.size
@@ -142,6 +139,11 @@ def _decode(fh: io.BufferedIOBase | io.BytesIO, min_side: int, max_pixels: int) 
                 f"image too large: {width}x{height} ({width * height / 1e6:.0f} MP) is over the "
                 f"{max_pixels / 1e6:.0f} MP limit"
             )
+        # Pillow decodes a whole PNG to find EXIF stored after the pixels: only read it when
+        # it came before them.
+        exif = img.getexif() if fmt != "PNG" or "exif" in img.info else Image.Exif()
+        taken_at = _taken_at(exif)
+        orientation = exif.get(0x0112, 1)
         if getattr(img, "n_frames", 1) > 1:
             img.seek(0)
         img.load()

@@ -312,7 +312,7 @@ class Library:
             raise PhotoindexError(f"the {space} index was made by another model: run `photoindex index` again")
         ids, scores = idx.search(q, k, allowed)
         if cutoff and len(ids):
-            keep = cutoff_count(scores, idx.sample_scores(q), skip_top=skip_top)
+            keep = cutoff_count(scores, idx.sample_scores(q), population=len(idx), skip_top=skip_top)
             ids, scores = ids[:keep], scores[:keep]
         photos = self.catalog().photos(ids.tolist())
         return [

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 import re
+from statistics import NormalDist
 from dataclasses import dataclass
 
 import numpy as np
@@ -18,8 +19,10 @@ from photoindex.core.imageio import is_photo_name
 _SPLIT = re.compile(r"\s+([+-])\s+")
 _WEIGHT = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*:\s*(.+)$")
 
-MIN_Z = 2.5
-"""A hit must stand this many standard deviations above the library's mean score..."""
+MIN_Z = 3.0
+"""A hit must stand at least this many standard deviations above the library's typical score..."""
+FALSE_HITS = 2.0
+"""...more in a big library, so that about this many photos would clear the bar by chance..."""
 REL = 0.35
 """...and within this fraction of the best hit's lead over the mean."""
 
@@ -66,18 +69,23 @@ def combine(vectors: list[np.ndarray], weights: list[float]) -> np.ndarray:
     return q / norm if norm > 0 else q
 
 
-def cutoff_count(scores: np.ndarray, sample: np.ndarray, min_z: float = MIN_Z, rel: float = REL,
-                 skip_top: int = 0) -> int:
+def cutoff_count(scores: np.ndarray, sample: np.ndarray, population: int | None = None, min_z: float = MIN_Z,
+                 rel: float = REL, skip_top: int = 0) -> int:
     """How many of the (descending) scores are relevant, judged against a sample of the
-    library's scores for the same query. Median and MAD keep the estimate honest when the
-    relevant photos are part of the sample. The first skip_top hits (the query photo itself)
-    are always kept."""
+    library's scores for the same query.
+
+    The bar is set so that only about FALSE_HITS photos of the whole library (population)
+    would clear it by chance, so a bigger library needs a higher z. Median and MAD keep the
+    estimate honest when relevant photos are in the sample. The first skip_top hits (the
+    query photo itself) are always kept."""
     n = len(scores)
     if n == 0 or len(sample) < 8:
         return n
+    population = max(population or len(sample), 1)
+    z = max(min_z, NormalDist().inv_cdf(1.0 - min(0.5, FALSE_HITS / population)))
     mu = float(np.median(sample))
     sigma = 1.4826 * float(np.median(np.abs(sample - mu))) or float(np.std(sample)) or 1e-6
     ref = float(scores[min(skip_top, n - 1)])
-    threshold = max(mu + min_z * sigma, mu + rel * (ref - mu))
+    threshold = max(mu + z * sigma, mu + rel * (ref - mu))
     keep = int(np.searchsorted(-scores, -threshold, side="right"))
     return max(keep, min(skip_top, n))

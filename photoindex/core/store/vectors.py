@@ -22,8 +22,8 @@ from photoindex.core.types import Matrix
 EXACT_BELOW = 20_000
 """Below this many vectors an exact matrix product is as fast as the graph, and exact."""
 M = 16
-EF_CONSTRUCTION = 100
-EF_SEARCH = 96
+EF_CONSTRUCTION = 128
+EF_SEARCH = 128
 
 
 class VectorIndex:
@@ -144,7 +144,7 @@ class VectorIndex:
             if self._hnsw is None or not self.dirty:
                 return
             self.index_dir.mkdir(parents=True, exist_ok=True)
-            tmp = self.path.with_suffix(f".tmp{os.getpid()}")
+            tmp = self.index_dir / f".{self.space}.hnsw.tmp{os.getpid()}"
             self._hnsw.save_index(str(tmp))
             meta = {
                 "format": 1,
@@ -154,7 +154,7 @@ class VectorIndex:
                 "capacity": self._hnsw.get_max_elements(),
                 "count_all": self._hnsw.element_count,
             }
-            meta_tmp = self.meta_path.with_suffix(f".tmp{os.getpid()}")
+            meta_tmp = self.index_dir / f".{self.space}.json.tmp{os.getpid()}"
             meta_tmp.write_text(json.dumps(meta))
             os.replace(tmp, self.path)
             os.replace(meta_tmp, self.meta_path)
@@ -191,6 +191,7 @@ class VectorIndex:
             if use_exact:
                 return self._exact(query, k, allowed)
             k_eff = min(k if allowed is None else k * 4, n)
+            self._hnsw.set_ef(max(EF_SEARCH, 2 * k_eff))
             labels, dists = self._hnsw.knn_query(query, k=k_eff)
             labels = labels[0].astype(np.int64)
             scores = (1.0 - dists[0]).astype(np.float32)

@@ -1,0 +1,44 @@
+#!/usr/bin/env bash
+# Create .venv and install photoindex with everything it needs. Idempotent and quick when
+# nothing changed (a stamp of pyproject.toml). Usage: scripts/setup.sh [extras, default "raw"]
+set -euo pipefail
+cd "$(dirname "$0")/.."
+extras="${1:-raw}"
+venv=".venv"
+
+find_python() {
+  for py in "${PYTHON:-}" python3.11 python3.12 python3.13 python3; do
+    [ -n "$py" ] || continue
+    if command -v "$py" >/dev/null 2>&1 && "$py" -c 'import sys; raise SystemExit(sys.version_info < (3, 11))' 2>/dev/null; then
+      echo "$py"; return 0
+    fi
+  done
+  echo "photoindex needs Python 3.11 or newer (set PYTHON=/path/to/python3.11)" >&2
+  return 1
+}
+
+stamp="$venv/.photoindex-setup-$extras"
+want="$( (cat pyproject.toml; echo "$extras"; uname -m) | sha256sum | cut -c1-16)"
+if [ -x "$venv/bin/python" ] && [ -f "$stamp" ] && [ "$(cat "$stamp")" = "$want" ]; then
+  exit 0
+fi
+
+if [ ! -x "$venv/bin/python" ]; then
+  py="$(find_python)"
+  echo "setting up $venv with $py (first run only: a few minutes)…" >&2
+  "$py" -m venv "$venv"
+fi
+pip=("$venv/bin/python" -m pip --disable-pip-version-check)
+"${pip[@]}" install -q --upgrade pip wheel
+
+# PyTorch first: the build for this machine. pyproject.toml keeps ranges so users on other
+# hardware get their own builds (CUDA, ROCm, MPS) from pip or pytorch.org.
+if ! "$venv/bin/python" -c 'import torch, torchvision' 2>/dev/null; then
+  case "$(uname -s)-$(uname -m)" in
+    Linux-x86_64) "${pip[@]}" install torch==2.14.1 torchvision==0.29.1 ;;
+    Linux-aarch64) "${pip[@]}" install torch==2.9.1 torchvision==0.24.1 ;;
+    *) "${pip[@]}" install torch torchvision ;;
+  esac
+fi
+"${pip[@]}" install -q -e ".[$extras]"
+echo "$want" > "$stamp"

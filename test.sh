@@ -1,0 +1,16 @@
+#!/usr/bin/env bash
+# Run the whole test suite, setting up everything first (venv, packages, Xvfb, fonts).
+# Extra arguments go to pytest, e.g. ./test.sh tests/core -k scan
+set -euo pipefail
+here="$(cd "$(dirname "$0")" && pwd)"
+cd "$here"
+scripts/system-deps.sh
+scripts/setup.sh "dev,raw"
+export QT_QPA_PLATFORM=offscreen HF_HUB_OFFLINE=1 TRANSFORMERS_OFFLINE=1 PHOTOINDEX_WEIGHTS=random
+export PHOTOINDEX_MODELS_DIR="${PHOTOINDEX_MODELS_DIR:-$(cd "$here/.." && pwd)/shared/assets/models}"
+echo "== architecture contract: the core never imports Qt" >&2
+.venv/bin/lint-imports --config pyproject.toml
+echo "== ruff" >&2
+.venv/bin/ruff check photoindex tests bench
+echo "== pytest" >&2
+exec .venv/bin/python -m pytest -q -p no:cacheprovider "$@"

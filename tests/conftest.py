@@ -1,0 +1,51 @@
+"""Shared fixtures. No test needs the network: models are the real architectures with random
+weights (toy-size configurations where the model is not what is under test)."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+os.environ["HF_HUB_OFFLINE"] = "1"
+os.environ["TRANSFORMERS_OFFLINE"] = "1"
+os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
+os.environ["PHOTOINDEX_WEIGHTS"] = "random"
+
+import pytest  # noqa: E402
+
+PROJECT = Path(__file__).resolve().parent.parent
+SHARED_ASSETS = PROJECT.parent / "shared" / "assets"
+
+
+@pytest.fixture
+def tiny_settings(tmp_path: Path):
+    """Settings for a library in tmp_path with toy-size real architectures and no faces."""
+    from photoindex.config import Settings
+
+    return Settings(
+        library_dir=tmp_path / "library",
+        weights="random",
+        models_dir=SHARED_ASSETS / "models",
+        clip_model="photoindex-tiny",
+        dino_model="photoindex-tiny",
+        faces=False,
+        threads=2,
+        batch_size=8,
+    )
+
+
+@pytest.fixture
+def tiny_env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> dict[str, str]:
+    """Environment for running the CLI as a subprocess on a tiny-model library."""
+    env = dict(os.environ)
+    env.update(
+        PHOTOINDEX_HOME=str(tmp_path / "library"),
+        PHOTOINDEX_WEIGHTS="random",
+        PHOTOINDEX_CLIP_MODEL="photoindex-tiny",
+        PHOTOINDEX_DINO_MODEL="photoindex-tiny",
+        PHOTOINDEX_FACES="0",
+        PHOTOINDEX_THREADS="2",
+        HF_HUB_OFFLINE="1",
+    )
+    return env

@@ -1,0 +1,49 @@
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+
+from photoindex.core.search import combine, cutoff_count, parse_query
+from tests.photos import save_jpeg, scene
+
+
+def test_query_arithmetic_is_parsed(tmp_path: Path) -> None:
+    img = save_jpeg(tmp_path / "my photo.jpg", scene(1))
+    terms = parse_query(f"beach + 2:sunset - people + {img}")
+    assert [(t.text, t.weight, t.is_image) for t in terms] == [
+        ("beach", 1.0, False),
+        ("sunset", 2.0, False),
+        ("people", -1.0, False),
+        (str(img), 1.0, True),
+    ]
+    assert [t.text for t in parse_query("t-shirt on a half-open door")] == ["t-shirt on a half-open door"]
+    assert [t.text for t in parse_query("해변의 일몰 - 사람")] == ["해변의 일몰", "사람"]
+
+
+def test_combine_subtracts() -> None:
+    a, b = np.eye(3, dtype=np.float32)[0], np.eye(3, dtype=np.float32)[1]
+    q = combine([a, b], [1.0, -1.0])
+    assert q[0] > 0 > q[1] and abs(np.linalg.norm(q) - 1) < 1e-6
+
+
+def test_cutoff_keeps_the_relevant_few_not_k() -> None:
+    rng = np.random.default_rng(0)
+    library = rng.normal(0.2, 0.03, 5000).astype(np.float32)  # CLIP-like text/image scores
+    relevant = np.array([0.34, 0.33, 0.33, 0.32, 0.31], np.float32)
+    top = np.sort(np.concatenate([relevant, library]))[::-1][:50]
+    keep = cutoff_count(top, np.concatenate([library[:2000], relevant]), population=5005)
+    assert 5 <= keep <= 8, keep
+
+
+def test_cutoff_returns_nothing_when_nothing_stands_out() -> None:
+    rng = np.random.default_rng(1)
+    library = rng.normal(0.2, 0.03, 5000).astype(np.float32)
+    top = np.sort(library)[::-1][:50]
+    assert cutoff_count(top, library[:2000], population=5000) <= 4
+
+
+def test_cutoff_always_keeps_the_query_photo() -> None:
+    scores = np.array([1.0, 0.5, 0.49], np.float32)
+    sample = np.array([0.9] * 20 + [0.1] * 20, np.float32)
+    assert cutoff_count(scores, sample, skip_top=1) >= 1

@@ -118,3 +118,17 @@ def test_raw_without_preview_gives_clear_reason(tmp_path: Path) -> None:
     with pytest.raises(DecodeError) as info:
         load_image(path)
     assert "RAW" in str(info.value) or "raw" in str(info.value)
+
+
+def test_unreadable_file_is_a_clear_failure(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # chmod 000 does not stop root (CI runs as root), so the OS refusal is simulated.
+    from photoindex.core import imageio
+
+    path = save_jpeg(tmp_path / "locked.jpg", scene(1))
+
+    def refuse(*args, **kwargs):
+        raise PermissionError(13, "Permission denied", str(path))
+
+    monkeypatch.setattr(imageio, "open", refuse, raising=False)
+    with pytest.raises(DecodeError, match="permission denied"):
+        load_image(path)

@@ -1,0 +1,84 @@
+"""The real model code paths: real architectures, random or locally saved weights, no network."""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from photoindex.core.models.clip import ClipEmbedder
+from photoindex.core.models.dino import DinoEmbedder
+from photoindex.core.models.runtime import resolve_runtime
+from photoindex.core.types import ModelUnavailable
+from tests.photos import scene
+
+
+def test_random_weights_are_the_same_in_every_process(tiny_settings) -> None:
+    a, b = ClipEmbedder(tiny_settings), ClipEmbedder(tiny_settings)
+    va, vb = a.embed_text(["a dog on a beach", "해변의 개"]), b.embed_text(["a dog on a beach", "해변의 개"])
+    assert np.allclose(va, vb, atol=1e-5)
+    assert np.allclose(np.linalg.norm(va, axis=1), 1.0, atol=1e-5)
+    imgs = [scene(1), scene(2)]
+    da, db = DinoEmbedder(tiny_settings).embed_images(imgs), DinoEmbedder(tiny_settings).embed_images(imgs)
+    assert np.allclose(da, db, atol=1e-5)
+
+
+def test_full_size_architectures_build_with_random_weights(tiny_settings) -> None:
+    s = tiny_settings.with_(clip_model="ViT-B-32", dino_model="facebook/dinov2-small")
+    clip, dino = ClipEmbedder(s), DinoEmbedder(s)
+    assert (clip.dim, clip.input_size, dino.dim, dino.input_size) == (512, 224, 384, 224)
+    v = clip.embed_images([scene(3, (400, 300))])
+    d = dino.embed_images([scene(3, (400, 300))])
+    assert v.shape == (1, 512) and d.shape == (1, 384)
+    assert sum(p.numel() for p in clip.load().visual.parameters()) > 80_000_000
+    assert clip.model_key == "open_clip:ViT-B-32:random"
+
+
+def test_precision_follows_the_cpu(tiny_settings) -> None:
+    from photoindex.core.models.runtime import cpu_has_native_bf16
+
+    rt = resolve_runtime(tiny_settings)
+    assert rt.device == "cpu"
+    assert rt.precision == ("bf16" if cpu_has_native_bf16() else "fp32")
+
+
+def test_missing_weights_fail_fast_with_one_line(tiny_settings, tmp_path: Path) -> None:
+    s = tiny_settings.with_(weights="pretrained", clip_model="ViT-B-32", models_dir=tmp_path / "empty")
+    t = time.monotonic()
+    with pytest.raises(ModelUnavailable) as info:
+        ClipEmbedder(s).load()
+    assert time.monotonic() - t < 10
+    msg = str(info.value)
+    assert "\n" not in msg and "PHOTOINDEX_MODELS_DIR" in msg and "--weights random" in msg
+    s2 = s.with_(dino_model="facebook/dinov2-small")
+    with pytest.raises(ModelUnavailable, match="dinov2-small"):
+        DinoEmbedder(s2).load()
+
+
+def test_weights_are_loaded_from_the_models_dir(tiny_settings, tmp_path: Path) -> None:
+    import torch
+
+    models = tmp_path / "models"
+    (models / "nested").mkdir(parents=True)
+    ref_clip = ClipEmbedder(tiny_settings)
+    torch.save(ref_clip.load().float().state_dict(), models / "nested" / "photoindex-tiny-mytag.pt")
+    ref_dino = DinoEmbedder(tiny_settings)
+    ref_dino.load().float().save_pretrained(models / "photoindex-tiny")
+
+    s = tiny_settings.with_(weights="pretrained", clip_pretrained="mytag", models_dir=models)
+    clip, dino = ClipEmbedder(s), DinoEmbedder(s)
+    imgs = [scene(5)]
+    assert np.allclose(clip.embed_images(imgs), ref_clip.embed_images(imgs), atol=1e-4)
+    assert np.allclose(dino.embed_images(imgs), ref_dino.embed_images(imgs), atol=1e-4)
+    assert clip.model_key == "open_clip:photoindex-tiny:mytag"
+
+
+def test_release_frees_and_reloads(tiny_settings) -> None:
+    clip = ClipEmbedder(tiny_settings)
+    before = clip.embed_text(["cat"])
+    clip.release()
+    assert clip._model is None
+    clip._text_cache.clear()
+    assert np.allclose(clip.embed_text(["cat"]), before, atol=1e-5)

@@ -12,7 +12,8 @@ from PIL import Image, ImageDraw
 
 
 def scene(seed: int, size: tuple[int, int] = (640, 480), kind: int | None = None) -> Image.Image:
-    """A distinct picture per seed; pictures of the same kind look alike."""
+    """A distinct picture per seed
+    pictures of the same kind look alike."""
     rng = np.random.default_rng(seed)
     kind = seed % 4 if kind is None else kind
     palettes = [((200, 40, 40), (250, 220, 200)), ((30, 90, 200), (200, 230, 250)),
@@ -68,36 +69,51 @@ def make_library(root: Path, n_good: int = 8) -> dict[str, list[Path]]:
         good.append(save_jpeg(root / "orient" / f"o{o}.jpg", scene(200 + o, (320, 200)), orientation=o))
     # Formats and modes.
     img = scene(300)
-    img.save(root / "plain.png"); good.append(root / "plain.png")
-    img.save(root / "plain.webp"); good.append(root / "plain.webp")
-    img.save(root / "plain.bmp"); good.append(root / "plain.bmp")
-    img.save(root / "plain.tiff"); good.append(root / "plain.tiff")
+    img.save(root / "plain.png")
+    good.append(root / "plain.png")
+    img.save(root / "plain.webp")
+    good.append(root / "plain.webp")
+    img.save(root / "plain.bmp")
+    good.append(root / "plain.bmp")
+    img.save(root / "plain.tiff")
+    good.append(root / "plain.tiff")
     frames = [scene(301 + k, (160, 120)) for k in range(3)]
-    frames[0].save(root / "anim.gif", save_all=True, append_images=frames[1:]); good.append(root / "anim.gif")
-    scene(302).convert("CMYK").save(root / "cmyk.jpg", "JPEG"); good.append(root / "cmyk.jpg")
+    frames[0].save(root / "anim.gif", save_all=True, append_images=frames[1:])
+    good.append(root / "anim.gif")
+    scene(302).convert("CMYK").save(root / "cmyk.jpg", "JPEG")
+    good.append(root / "cmyk.jpg")
     arr16 = (np.linspace(0, 65535, 256 * 256).reshape(256, 256)).astype(np.uint16)
-    Image.fromarray(arr16).save(root / "gray16.png"); good.append(root / "gray16.png")
+    Image.fromarray(arr16).save(root / "gray16.png")
+    good.append(root / "gray16.png")
     pal = scene(303, (200, 150)).convert("P", palette=Image.Palette.ADAPTIVE, colors=16)
     pal.info["transparency"] = 0
-    pal.save(root / "palette_alpha.png", transparency=0); good.append(root / "palette_alpha.png")
-    rgba = scene(304).convert("RGBA"); rgba.putalpha(128)
-    rgba.save(root / "alpha.png"); good.append(root / "alpha.png")
+    pal.save(root / "palette_alpha.png", transparency=0)
+    good.append(root / "palette_alpha.png")
+    rgba = scene(304).convert("RGBA")
+    rgba.putalpha(128)
+    rgba.save(root / "alpha.png")
+    good.append(root / "alpha.png")
     try:
         from pillow_heif import register_heif_opener
 
         register_heif_opener()
-        scene(305).save(root / "phone.heic"); good.append(root / "phone.heic")
+        scene(305).save(root / "phone.heic")
+        good.append(root / "phone.heic")
     except Exception:  # no HEIF encoder in this build: decoding is still covered elsewhere
         pass
     # Bad cases.
     data = (root / "photo 00.jpg").read_bytes()
-    (root / "truncated.jpg").write_bytes(data[: len(data) // 2]); bad.append(root / "truncated.jpg")
-    (root / "zero.jpg").write_bytes(b""); bad.append(root / "zero.jpg")
-    (root / "notes.jpg").write_text("this is a text file, not a photo"); bad.append(root / "notes.jpg")
+    (root / "truncated.jpg").write_bytes(data[: len(data) // 2])
+    bad.append(root / "truncated.jpg")
+    (root / "zero.jpg").write_bytes(b"")
+    bad.append(root / "zero.jpg")
+    (root / "notes.jpg").write_text("this is a text file, not a photo")
+    bad.append(root / "notes.jpg")
     bad.append(bomb_png(root / "bomb.png"))
     # Things that are not photos at all and must be ignored.
     (root / "readme.txt").write_text("hello")
-    hidden = root / ".hidden"; hidden.mkdir()
+    hidden = root / ".hidden"
+    hidden.mkdir()
     save_jpeg(hidden / "secret.jpg", scene(400))
     os.symlink(root, root / "loop")  # a symlink loop
     return {"good": good, "bad": bad}

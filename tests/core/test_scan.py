@@ -74,7 +74,7 @@ def test_added_changed_moved_removed(tmp_path: Path, catalog: Catalog) -> None:
     r = scan(catalog, [str(root)])
     assert (r.added, r.updated, r.moved, r.removed) == (4, 0, 0, 0)
     # hashes are filled by the decoder in the pipeline; do it here for the move detection
-    for path, (pid, size, _m, _h, _s) in catalog.stats_under(str(root)).items():
+    for path, (pid, _size, _m, _h, _s) in catalog.stats_under(str(root)).items():
         catalog.conn.execute("UPDATE photos SET hash = ? WHERE id = ?", (scan_mod.partial_hash(path), pid))
     ids = {Path(p).name: v[0] for p, v in catalog.stats_under(str(root)).items()}
 

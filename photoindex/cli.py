@@ -10,6 +10,7 @@ import argparse
 import json
 import logging
 import os
+import re
 import sys
 import time
 from collections.abc import Callable, Sequence
@@ -19,6 +20,7 @@ from typing import Any
 
 from photoindex import __version__
 
+_HANGUL = re.compile("[\u1100-\u11ff\u3130-\u318f\uac00-\ud7a3]")
 COMMANDS = ("index", "search", "similar", "status", "people", "map", "doctor")
 
 
@@ -232,6 +234,12 @@ def cmd_search(args: argparse.Namespace, library: Any) -> int:
         from photoindex.cli_people import person_photo_filter
 
         kw["allowed_ids"] = person_photo_filter(library.catalog(), args.person)
+    if _HANGUL.search(query) and not library.settings.random_weights and "xlm" not in library.settings.clip_model:
+        print(
+            "photoindex: hint: the default CLIP model understands English best; for Korean queries set "
+            "PHOTOINDEX_CLIP_MODEL=xlm-roberta-base-ViT-B-32 PHOTOINDEX_CLIP_PRETRAINED=laion5b_s13b_b90k",
+            file=sys.stderr,
+        )
     t = time.perf_counter()
     hits = library.search(query, **kw)
     _emit(args, _hits_doc(hits, query, time.perf_counter() - t), lambda: _print_hits(hits))

@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import os
 import re
-from statistics import NormalDist
 from dataclasses import dataclass
+from statistics import NormalDist
 
 import numpy as np
 

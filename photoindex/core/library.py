@@ -93,10 +93,17 @@ class Library:
             if idx is None:
                 idx = self._indexes[space] = VectorIndex(self.settings.index_dir, space)
         cat = self.catalog()
+        # Cheap "did anything change?" first: data_version moves when another connection
+        # commits, total_changes when this one writes. Only then count the vectors.
+        stamp = (cat.conn.execute("PRAGMA data_version").fetchone()[0], cat.conn.total_changes)
+        stamps = self._local.__dict__.setdefault("stamps", {})
+        if stamps.get(space) == stamp and space in self._sync_state:
+            return idx
         state = (cat.max_seq(space), self._count_vectors(cat, space))
         if self._sync_state.get(space) != state:
             idx.sync(cat)
             self._sync_state[space] = state
+        stamps[space] = stamp
         return idx
 
     @staticmethod

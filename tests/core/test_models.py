@@ -82,3 +82,18 @@ def test_release_frees_and_reloads(tiny_settings) -> None:
     assert clip._model is None
     clip._text_cache.clear()
     assert np.allclose(clip.embed_text(["cat"]), before, atol=1e-5)
+
+
+def test_trimmed_text_encoding_matches_open_clip(tiny_settings) -> None:
+    import torch
+
+    from photoindex.core.models.clip import _encode_text_trimmed
+
+    for name in ("photoindex-tiny", "ViT-B-32"):
+        clip = ClipEmbedder(tiny_settings.with_(clip_model=name))
+        model = clip.load()
+        tokens = clip._tokenizer(["a dog", "a very long sentence about a dog running on a beach at sunset"])
+        with torch.inference_mode():
+            ref = model.encode_text(tokens)
+            got = _encode_text_trimmed(model, tokens)
+        assert torch.allclose(ref, got, atol=1e-4), name

@@ -252,6 +252,8 @@ def _decode_one(
         out.error = "permission denied: the file cannot be read"
     except OSError as exc:
         out.error = f"cannot read: {exc.strerror or exc}"
+    except Exception as exc:  # never let one odd file stop the run
+        out.error = f"cannot decode: {type(exc).__name__}: {' '.join(str(exc).split())[:160]}"
     return out
 
 
@@ -262,7 +264,8 @@ class _Writer(threading.Thread):
         super().__init__(name="catalog-writer", daemon=True)
         self.settings = settings
         self.catalog_path = catalog.path
-        self.queue: queue.Queue[_Batch | None] = queue.Queue(maxsize=4)
+        # One batch waiting while one is written: a kill loses at most the batch in flight.
+        self.queue: queue.Queue[_Batch | None] = queue.Queue(maxsize=1)
         self.error: BaseException | None = None
         self.faces_written = 0
         self.on_batch_written = on_batch_written

@@ -12,5 +12,7 @@ echo "== architecture contract: the core never imports Qt" >&2
 .venv/bin/lint-imports --config pyproject.toml
 echo "== ruff" >&2
 .venv/bin/ruff check photoindex tests bench
+echo "== mypy (core)" >&2
+.venv/bin/mypy
 echo "== pytest" >&2
 exec .venv/bin/python -m pytest -q -p no:cacheprovider "$@"

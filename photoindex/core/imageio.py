@@ -15,6 +15,7 @@ import time
 import warnings
 from dataclasses import dataclass
 from pathlib import Path
+from typing import IO
 
 import numpy as np
 from PIL import Image, ImageFile, UnidentifiedImageError
@@ -123,10 +124,10 @@ def _reason(exc: BaseException) -> str:
     return f"cannot decode: {text[:200]}"
 
 
-def _decode(fh: io.BufferedIOBase | io.BytesIO, min_side: int, max_pixels: int) -> DecodedImage:
+def _decode(fh: IO[bytes], min_side: int, max_pixels: int) -> DecodedImage:
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")  # Pillow's EXIF/ICC chatter is not the user's problem
-        img = Image.open(fh)
+        img: Image.Image = Image.open(fh)
         fmt = img.format or "?"
         width, height = img.size
         if width <= 0 or height <= 0:
@@ -234,8 +235,8 @@ def _load_raw(path: str, min_side: int, max_pixels: int) -> DecodedImage:
     except rawpy.LibRawError as exc:
         raise DecodeError(f"cannot decode RAW file: {type(exc).__name__}") from None
     if thumb.format == rawpy.ThumbFormat.JPEG:
-        return _decode(io.BytesIO(thumb.data), min_side, max_pixels)
-    img = Image.fromarray(thumb.data)
+        return _decode(io.BytesIO(bytes(thumb.data)), min_side, max_pixels)
+    img = Image.fromarray(np.asarray(thumb.data))
     return DecodedImage(_to_rgb(img), img.width, img.height, None, "RAW")
 
 

@@ -136,9 +136,9 @@ def scan(catalog: Catalog, roots: list[str], skip_dirs: frozenset[str] = frozens
     # Only a new file with the size of a missing one can be a move: hash just those.
     missing_by_key: dict[tuple[int, str], int] = {}
     missing_sizes = set()
-    for _path, (pid, size, _mtime, fhash, _status) in missing.items():
-        if fhash:
-            missing_by_key[(size, fhash)] = pid
+    for _path, (old_id, size, _mtime, old_hash, _status) in missing.items():
+        if old_hash:
+            missing_by_key[(size, old_hash)] = old_id
             missing_sizes.add(size)
     moved_ids: set[int] = set()
     if not (new_files or changed or touched or missing):
@@ -146,7 +146,7 @@ def scan(catalog: Catalog, roots: list[str], skip_dirs: frozenset[str] = frozens
     with catalog.transaction():
         for fs in new_files:
             fhash = _safe_hash(fs) if fs.size in missing_sizes else None
-            pid = missing_by_key.pop((fs.size, fhash), None) if fhash else None
+            pid: int | None = missing_by_key.pop((fs.size, fhash), None) if fhash else None
             if pid is not None:
                 catalog.move_photo(pid, fs.path, fs.mtime_ns)
                 moved_ids.add(pid)

@@ -71,7 +71,7 @@ class DinoEmbedder:
         s = self.settings
         if s.random_weights:
             arch = ARCHITECTURES[s.dino_model]
-            config = Dinov2Config(
+            config = Dinov2Config(  # type: ignore[call-arg]
                 intermediate_size=4 * arch["hidden_size"], patch_size=14, image_size=arch.get("image_size", 518), **{
                     k: v for k, v in arch.items() if k != "image_size"
                 }
@@ -91,7 +91,7 @@ class DinoEmbedder:
         self.dim = int(model.config.hidden_size)
         rt = self.runtime
         model.eval()
-        return model.to(device=rt.device, dtype=rt.dtype)
+        return model.to(device=rt.device, dtype=rt.dtype)  # type: ignore[call-arg]
 
     def _weights_dir(self) -> Path:
         s = self.settings

@@ -360,6 +360,15 @@ def main(argv: Sequence[str] | None = None) -> int:
             library.close()
 
 
+def parse_gui_args(argv: Sequence[str]) -> tuple[Any, list[str]]:
+    """`photoindex [--library DIR] [--weights random] ... [FOLDER...]` -> (Settings, folders)."""
+    parser = argparse.ArgumentParser(prog="photoindex", description="Open the photoindex window.")
+    _global_options(parser, defaults=True)
+    parser.add_argument("folders", nargs="*", help="folders to add and index")
+    args, _unknown = parser.parse_known_args(list(argv))
+    return _settings(args), [os.path.abspath(os.path.expanduser(f)) for f in args.folders]
+
+
 def _gui(argv: list[str]) -> int:
     try:
         from photoindex.gui.app import main as gui_main

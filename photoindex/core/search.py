@@ -23,6 +23,8 @@ MIN_Z = 3.0
 """A hit must stand at least this many standard deviations above the library's typical score..."""
 FALSE_HITS = 2.0
 """...more in a big library, so that about this many photos would clear the bar by chance..."""
+NEAR_DUPLICATE = 0.98
+"""Copies and near-copies of the query always count, however the rest of the library scores."""
 REL = 0.35
 """...and within this fraction of the best hit's lead over the mean."""
 
@@ -88,4 +90,5 @@ def cutoff_count(scores: np.ndarray, sample: np.ndarray, population: int | None 
     ref = float(scores[min(skip_top, n - 1)])
     threshold = max(mu + z * sigma, mu + rel * (ref - mu))
     keep = int(np.searchsorted(-scores, -threshold, side="right"))
-    return max(keep, min(skip_top, n))
+    duplicates = int(np.searchsorted(-scores, -NEAR_DUPLICATE, side="right"))
+    return max(keep, duplicates, min(skip_top, n))

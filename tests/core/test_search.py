@@ -47,3 +47,9 @@ def test_cutoff_always_keeps_the_query_photo() -> None:
     scores = np.array([1.0, 0.5, 0.49], np.float32)
     sample = np.array([0.9] * 20 + [0.1] * 20, np.float32)
     assert cutoff_count(scores, sample, skip_top=1) >= 1
+
+
+def test_cutoff_keeps_near_duplicates_even_in_a_crowded_library() -> None:
+    sample = np.random.default_rng(2).normal(0.95, 0.02, 500).astype(np.float32)
+    scores = np.array([1.0, 0.985, 0.97, 0.96], np.float32)
+    assert cutoff_count(scores, sample, population=500) == 2

@@ -1,0 +1,123 @@
+"""Run core work off the GUI thread and bring results back by signal.
+
+Workers never touch widgets: a task's result travels to the GUI thread through a queued
+signal (Anki's run_on_main habit). Long jobs are the core's generators; IndexWorker turns each
+Progress it yields into a signal (TagStudio's function_iterator habit).
+"""
+
+from __future__ import annotations
+
+import traceback
+from collections.abc import Callable
+from typing import Any
+
+from PySide6.QtCore import QObject, QRunnable, QThread, QThreadPool, Signal, Slot
+
+
+class _Relay(QObject):
+    done = Signal(object)
+    failed = Signal(str)
+
+
+class _Task(QRunnable):
+    def __init__(self, fn: Callable[[], Any], relay: _Relay) -> None:
+        super().__init__()
+        self.fn = fn
+        self.relay = relay
+        self.setAutoDelete(True)
+
+    def run(self) -> None:
+        try:
+            result = self.fn()
+        except Exception as exc:  # shown to the user as one line
+            from photoindex.core.types import PhotoindexError
+
+            msg = str(exc) if isinstance(exc, PhotoindexError) else f"{type(exc).__name__}: {exc}"
+            if not isinstance(exc, PhotoindexError):
+                traceback.print_exc()
+            self.relay.failed.emit(msg.splitlines()[0] if msg else type(exc).__name__)
+        else:
+            self.relay.done.emit(result)
+
+
+class TaskRunner(QObject):
+    """Submit callables to a thread pool; on_done/on_error run on the GUI thread."""
+
+    def __init__(self, threads: int, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.pool = QThreadPool(self)
+        self.pool.setMaxThreadCount(threads)
+        self._relays: set[_Relay] = set()
+
+    def submit(
+        self,
+        fn: Callable[[], Any],
+        on_done: Callable[[Any], None] | None = None,
+        on_error: Callable[[str], None] | None = None,
+    ) -> None:
+        relay = _Relay()
+        self._relays.add(relay)
+
+        def finish(result: Any) -> None:
+            self._relays.discard(relay)
+            if on_done is not None:
+                on_done(result)
+
+        def fail(msg: str) -> None:
+            self._relays.discard(relay)
+            if on_error is not None:
+                on_error(msg)
+
+        relay.done.connect(finish)
+        relay.failed.connect(fail)
+        self.pool.start(_Task(fn, relay))
+
+    def wait(self, msecs: int = 30000) -> bool:
+        return self.pool.waitForDone(msecs)
+
+
+class IndexWorker(QThread):
+    """Drives Library.index() in its own thread; pause/resume/cancel go through Control."""
+
+    progress = Signal(object)  # Progress
+    finished_ok = Signal(object)  # IndexReport
+    failed = Signal(str)
+    batch_written = Signal()
+
+    def __init__(self, library: Any, paths: list[str] | None = None, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        from photoindex.core.pipeline import Control
+
+        self.library = library
+        self.paths = paths or []
+        self.control = Control()
+
+    @Slot()
+    def run(self) -> None:
+        from photoindex.core.types import PhotoindexError
+
+        try:
+            gen = self.library.index(self.paths, control=self.control)
+            while True:
+                try:
+                    p = next(gen)
+                except StopIteration as stop:
+                    self.finished_ok.emit(stop.value)
+                    return
+                self.progress.emit(p)
+                if p.phase == "embed" and p.done:
+                    self.batch_written.emit()
+        except PhotoindexError as exc:
+            self.failed.emit(str(exc))
+        except Exception as exc:
+            traceback.print_exc()
+            self.failed.emit(f"{type(exc).__name__}: {exc}".splitlines()[0])
+
+    def pause(self) -> None:
+        self.control.pause()
+
+    def resume(self) -> None:
+        self.control.resume()
+
+    def cancel(self) -> None:
+        self.control.cancel()

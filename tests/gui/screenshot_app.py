@@ -1,0 +1,65 @@
+"""Open the real window on a small library under a real X server (Xvfb) and save a screenshot.
+
+Run by test_screenshot.py as `xvfb-run python -m tests.gui.screenshot_app OUT.png WORKDIR`.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+
+os.environ.pop("QT_QPA_PLATFORM", None)  # the real xcb platform on Xvfb
+os.environ.setdefault("PHOTOINDEX_WEIGHTS", "random")
+os.environ.setdefault("HF_HUB_OFFLINE", "1")
+
+
+def main(out: str, work: str) -> int:
+    from PySide6.QtCore import QTimer
+    from PySide6.QtWidgets import QApplication
+
+    from photoindex.config import Settings
+    from photoindex.core.library import Library
+    from photoindex.gui.main_window import MainWindow
+    from tests.photos import save_jpeg, scene
+
+    root = Path(work) / "사진"
+    names = ["바다 여행", "가족 사진", "생일 파티", "제주도 일출", "강아지 산책", "서울 야경", "Beach day", "Mountains",
+             "꽃 축제", "한강 공원", "눈 오는 날", "캠핑"]
+    for i, name in enumerate(names):
+        save_jpeg(root / f"{name}.jpg", scene(i, (800, 600)))
+    (root / "망가진 파일.jpg").write_bytes(b"broken")
+    settings = Settings(library_dir=Path(work) / "library", weights="random", clip_model="photoindex-tiny",
+                        dino_model="photoindex-tiny", faces=False, threads=2)
+    app = QApplication([sys.argv[0]])
+    window = MainWindow(Library(settings), [str(root)], thumb_size=170)
+    window.resize(1280, 800)
+    window.show()
+    state = {"phase": "indexing", "ticks": 0}
+
+    def tick() -> None:
+        state["ticks"] += 1
+        if state["ticks"] > 600:
+            print("timed out", file=sys.stderr)
+            app.exit(2)
+        if state["phase"] == "indexing" and window.worker is not None and window.worker.isFinished():
+            window.relevant_only.setChecked(False)
+            window.search.setText("바다 여행 + 일출")
+            window.run_search(force=True)
+            state["phase"] = "searching"
+        elif state["phase"] == "searching" and window.results_token == window._query_token:
+            state["phase"] = "thumbs"
+            state["at"] = state["ticks"]
+        elif state["phase"] == "thumbs" and state["ticks"] - state["at"] > 15:
+            window.grab().save(out)
+            app.exit(0)
+
+    timer = QTimer(interval=100, timeout=tick)
+    timer.start()
+    code = app.exec()
+    window.close()
+    return code
+
+
+if __name__ == "__main__":
+    raise SystemExit(main(sys.argv[1], sys.argv[2]))

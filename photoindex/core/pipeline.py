@@ -163,7 +163,13 @@ def _embed_all(
     if face_analyzer is not None:
         min_side = max(min_side, int(getattr(face_analyzer, "decode_min_side", MODEL_MIN_SIDE)))
     decode_workers = max(1, settings.cpu_threads())
-    lookahead = batch_size * 2 + decode_workers
+    # On the CPU the models' threads already use every core: decoding at the same time only
+    # preempts them, and each op then waits at a barrier for its slowest thread. So there the
+    # pool decodes one batch while the models wait, then the models run alone (decode time /
+    # cores + model time per photo, the ceiling that bench/bench_index.py measures); on a GPU
+    # the two overlap, with a look-ahead of two batches.
+    overlap = not _models_on_cpu(embedders)
+    lookahead = batch_size * 2 + decode_workers if overlap else batch_size
 
     writer = _Writer(settings, catalog, on_batch_written)
     writer.start()
@@ -186,7 +192,8 @@ def _embed_all(
             batch: list[_Decoded] = []
             while pending and len(batch) < batch_size:
                 batch.append(pending.popleft().result())
-                fill()
+                if overlap:
+                    fill()
             good = [d for d in batch if d.error is None]
             vectors: dict[str, np.ndarray] = {}
             if good:
@@ -194,6 +201,8 @@ def _embed_all(
                     vectors[emb.space] = emb.embed_prepared(np.stack([d.prepared[emb.space] for d in good]))
             for d in batch:
                 d.prepared.clear()
+            if not overlap:
+                fill()  # the next batch decodes while this one is written and reported
             writer.put(_Batch(batch, vectors))
             writer.raise_if_failed()
             done += len(batch)
@@ -212,6 +221,14 @@ def _embed_all(
         writer.close()
     report.faces += writer.faces_written
     writer.raise_if_failed()
+
+
+def _models_on_cpu(embedders: Sequence[ImageEmbedder]) -> bool:
+    for emb in embedders:
+        runtime = getattr(emb, "runtime", None)
+        if runtime is not None and getattr(runtime, "device", "cpu") != "cpu":
+            return False
+    return True
 
 
 def _decode_one(

@@ -1,0 +1,30 @@
+"""People: faces found (YuNet), described (dlib), and grouped into people (DBSCAN)."""
+
+from photoindex.core.faces.analyze import FACE_DECODE_MIN_SIDE, DetectedFace, FaceAnalyzer
+from photoindex.core.faces.people import (
+    Person,
+    assign_new_faces,
+    cluster_descriptors,
+    delete_all_face_data,
+    face_crop_path,
+    faces_of_person,
+    faces_of_photo,
+    find_person,
+    hide_person,
+    list_people,
+    merge_people,
+    move_face,
+    person_photo_ids,
+    recluster,
+    remove_face_from_person,
+    rename_person,
+    save_faces,
+    split_person,
+)
+
+__all__ = [
+    "FACE_DECODE_MIN_SIDE", "DetectedFace", "FaceAnalyzer", "Person", "assign_new_faces", "cluster_descriptors",
+    "delete_all_face_data", "face_crop_path", "faces_of_person", "faces_of_photo", "find_person", "hide_person",
+    "list_people", "merge_people", "move_face", "person_photo_ids", "recluster", "remove_face_from_person",
+    "rename_person", "save_faces", "split_person",
+]

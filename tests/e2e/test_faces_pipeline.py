@@ -1,0 +1,160 @@
+"""People through the real pipeline: real photos, real YuNet and dlib models, real catalog."""
+
+from __future__ import annotations
+
+import csv
+import itertools
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from photoindex.core import faces as F
+from photoindex.core.library import Library
+from tests.conftest import SHARED_ASSETS
+
+FACES = SHARED_ASSETS / "faces" / "face_recognition_ageitgey"
+pytestmark = pytest.mark.skipif(not FACES.exists(), reason="needs ../shared/assets")
+
+
+@pytest.fixture(scope="module")
+def indexed(tmp_path_factory):
+    from photoindex.config import Settings
+
+    tmp = tmp_path_factory.mktemp("faces")
+    settings = Settings(library_dir=tmp / "library", weights="random", models_dir=SHARED_ASSETS / "models",
+                        clip_model="photoindex-tiny", dino_model="photoindex-tiny", faces=True, threads=2,
+                        batch_size=8)
+    lib = Library(settings)
+    report = lib.run_index([FACES])
+    yield lib, report
+    lib.close()
+
+
+def test_clustering_reaches_f1_and_never_mixes_identities(indexed) -> None:
+    lib, report = indexed
+    assert report.faces >= 32 and not [w for w in report.warnings if "faces are off" in w]
+    cat = lib.catalog()
+    truth = {}
+    with open(FACES / "identities.csv", newline="") as fh:
+        for row in csv.DictReader(fh):
+            truth[str((FACES / row["file"]).resolve())] = row["identity"]
+    assigned: dict[str, int | None] = {}
+    for path, identity in truth.items():
+        photo = cat.photo_by_path(path)
+        assert photo is not None and photo.status == "ok", path
+        faces = F.faces_of_photo(cat, photo.id)
+        assert len(faces) >= 1, f"no face found in {path}"
+        biggest = max(faces, key=lambda f: f.box[2] * f.box[3])
+        assigned[path] = biggest.person_id
+    tp = fp = fn = 0
+    for a, b in itertools.combinations(truth, 2):
+        same_truth = truth[a] == truth[b]
+        same_pred = assigned[a] is not None and assigned[a] == assigned[b]
+        tp += same_truth and same_pred
+        fp += (not same_truth) and same_pred
+        fn += same_truth and not same_pred
+    f1 = 2 * tp / (2 * tp + fp + fn)
+    assert f1 >= 0.95, (f1, tp, fp, fn)
+    by_person: dict[int, set[str]] = {}
+    for path, pid in assigned.items():
+        if pid is not None:
+            by_person.setdefault(pid, set()).add(truth[path])
+    assert all(len(ids) == 1 for ids in by_person.values()), by_person
+
+
+def test_two_people_photo_gives_two_people(indexed) -> None:
+    lib, _ = indexed
+    cat = lib.catalog()
+    photo = cat.photo_by_path(str((FACES / "examples" / "two_people.jpg").resolve()))
+    faces = F.faces_of_photo(cat, photo.id)
+    assert len(faces) == 2
+    assert None not in (faces[0].person_id, faces[1].person_id)
+    assert faces[0].person_id != faces[1].person_id
+
+
+def test_people_can_be_named_merged_split_and_corrected(indexed) -> None:
+    lib, _ = indexed
+    cat = lib.catalog()
+    people = F.list_people(cat)
+    assert len(people) >= 5 and people == sorted(people, key=lambda p: -p.photo_count)
+    obama = people[0]
+    F.rename_person(cat, obama.id, "Barack")
+    assert F.find_person(cat, "barack") == obama.id
+    face = F.faces_of_person(cat, obama.id)[0]
+    F.remove_face_from_person(cat, face.id)
+    F.recluster(cat)
+    assert F.faces_of_photo(cat, face.photo_id)[0].person_id != obama.id, "Not this person is remembered"
+    F.move_face(cat, face.id, obama.id)
+    F.recluster(cat)
+    assert any(f.id == face.id for f in F.faces_of_person(cat, obama.id)), "a confirmed move is never undone"
+    a, b = people[1].id, people[2].id
+    kept = F.merge_people(cat, [a, b])
+    assert kept in (a, b) and len(F.list_people(cat)) == len(people) - 1
+    groups = F.split_person(cat, kept)
+    assert len(groups) >= 2, "a merged pair of two people splits back into sub-groups"
+    crop = F.face_crop_path(lib.settings.faces_dir, face.id)
+    assert crop.exists() and crop.stat().st_size > 1000
+
+
+def test_rotated_photo_still_yields_its_face(tmp_path: Path, tiny_settings) -> None:
+    from PIL import Image
+
+    from photoindex.core.imageio import load_image
+
+    src = Image.open(FACES / "examples" / "obama.jpg").convert("RGB")
+    stored = src.transpose(Image.Transpose.ROTATE_90)  # camera held sideways; EXIF 6 puts it back
+    exif = Image.Exif()
+    exif[0x0112] = 6
+    path = tmp_path / "sideways.jpg"
+    stored.save(path, exif=exif.tobytes())
+    analyzer = F.FaceAnalyzer(tiny_settings)
+    decoded = load_image(path, min_side=F.FACE_DECODE_MIN_SIDE)
+    found = analyzer.analyze(decoded.image, (decoded.width, decoded.height))
+    assert len(found) == 1 and found[0].descriptor.shape == (128,)
+    x, y, w, h = found[0].box
+    assert 0 <= x < decoded.width and 0 <= y < decoded.height
+
+
+def test_incremental_placement_and_same_photo_constraint(tmp_path: Path) -> None:
+    from photoindex.core.store.catalog import Catalog
+
+    cat = Catalog(tmp_path / "c.sqlite3")
+    rng = np.random.default_rng(0)
+    centre = rng.normal(size=128).astype(np.float32) * 0.1
+    with cat.transaction():
+        p1 = cat.insert_photo("/x/1.jpg", 1, 1, None)
+        p2 = cat.insert_photo("/x/2.jpg", 1, 1, None)
+        p3 = cat.insert_photo("/x/3.jpg", 1, 1, None)
+
+    class Face:
+        def __init__(self, d):
+            self.box, self.landmarks, self.score, self.descriptor = (0, 0, 10, 10), np.zeros((5, 2)), 0.9, d
+
+    with cat.transaction():
+        a = F.save_faces(cat, p1, [Face(centre + 0.01)], None, (100, 100), tmp_path)
+        b = F.save_faces(cat, p2, [Face(centre - 0.01)], None, (100, 100), tmp_path)
+    F.recluster(cat)
+    person = F.faces_of_photo(cat, p1)[0].person_id
+    assert person is not None and F.faces_of_photo(cat, p2)[0].person_id == person
+    with cat.transaction():
+        c = F.save_faces(cat, p3, [Face(centre + 0.02), Face(centre - 0.02)], None, (100, 100), tmp_path)
+    assert F.assign_new_faces(cat, c) == 1, "two faces of one photo are never the same person"
+    assert len({f.person_id for f in F.faces_of_photo(cat, p3)}) == 2
+    assert a and b
+
+
+def test_delete_all_face_data(tmp_path: Path, indexed) -> None:
+    from photoindex.core.store.catalog import Catalog
+
+    lib, _ = indexed
+    # Work on a copy so the other tests keep their data.
+    import shutil
+
+    shutil.copy(lib.settings.catalog_path, tmp_path / "copy.sqlite3")
+    cat = Catalog(tmp_path / "copy.sqlite3")
+    faces_dir = tmp_path / "faces"
+    faces_dir.mkdir()
+    F.delete_all_face_data(cat, faces_dir)
+    assert cat.conn.execute("SELECT count(*) FROM faces").fetchone()[0] == 0
+    assert not F.list_people(cat) and not faces_dir.exists()

@@ -193,6 +193,12 @@ class Library:
             except StopIteration as stop:
                 return stop.value
 
+    def delete_face_data(self) -> None:
+        """Face recognition switched off: every face, person and crop is deleted."""
+        from photoindex.core.faces import delete_all_face_data
+
+        delete_all_face_data(self.catalog(), self.settings.faces_dir)
+
     # -- reading -------------------------------------------------------------------------------
 
     def status(self) -> dict[str, Any]:

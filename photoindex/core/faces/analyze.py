@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import threading
 from dataclasses import dataclass, field
 from typing import Any
@@ -44,6 +45,7 @@ class FaceAnalyzer:
     def _models(self) -> tuple[Any, Any, Any]:
         m = getattr(self._local, "models", None)
         if m is None:
+            os.environ.setdefault("OPENCV_LOG_LEVEL", "ERROR")
             import cv2
             import dlib
 

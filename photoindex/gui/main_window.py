@@ -58,6 +58,7 @@ class MainWindow(QMainWindow):
         self.current_query = ""
         self.mode = "all"  # 'all', 'search', 'similar', 'person', 'selection'
         self.folder_filter: str | None = None
+        self.person_filter: int | None = None
         self._build(thumb_size)
         self._refresh_timer = QTimer(self, singleShot=True, interval=1500, timeout=self.refresh)
         self._rescan_timer = QTimer(self, singleShot=True, interval=5000, timeout=self.start_indexing)
@@ -93,6 +94,11 @@ class MainWindow(QMainWindow):
         settings_btn.clicked.connect(self.open_settings)
         top = QHBoxLayout()
         top.addWidget(self.search, 1)
+        self.person_chip = QToolButton()
+        self.person_chip.setToolTip("Only photos of this person; click to show everyone")
+        self.person_chip.clicked.connect(lambda: self.set_person_filter(None))
+        self.person_chip.hide()
+        top.addWidget(self.person_chip)
         top.addWidget(self.folder_chip)
         top.addWidget(self.dates)
         top.addWidget(self.sort)
@@ -172,8 +178,9 @@ class MainWindow(QMainWindow):
             view = QLabel(f"{title} is not available in this build ({type(exc).__name__}).")
             view.setAlignment(Qt.AlignmentFlag.AlignCenter)
             return view
+        if hasattr(view, "personActivated"):
+            view.personActivated.connect(self.set_person_filter)
         for name, slot in (
-            ("photosRequested", self.show_photo_ids),
             ("selectionChanged", self.show_photo_ids),
             ("photoActivated", lambda pid: self.open_preview(pid, [pid])),
             ("contextMenuRequested", self.show_context_menu),
@@ -215,6 +222,28 @@ class MainWindow(QMainWindow):
         menu.addAction("All folders", lambda: self.set_folder_filter(None))
         for root in self.library.roots():
             menu.addAction(root, lambda r=root: self.set_folder_filter(r))
+
+    def set_person_filter(self, person_id: int | None) -> None:
+        """Show one person's photos; a text search then searches within them."""
+        self.person_filter = person_id
+        if person_id is None:
+            self.person_chip.hide()
+        else:
+            from photoindex.core.faces.people import find_person
+
+            row = self.library.catalog().conn.execute("SELECT name FROM people WHERE id = ?", (person_id,)).fetchone()
+            find_person(self.library.catalog(), person_id)
+            self.person_chip.setText(f"👤 {(row[0] if row and row[0] else 'Unnamed')} ✕")
+            self.person_chip.show()
+        self.pages.setCurrentIndex(PAGE_GRID)
+        self.run_search(force=True)
+
+    def _person_photo_ids(self) -> set[int] | None:
+        if self.person_filter is None:
+            return None
+        from photoindex.core.faces import person_photo_ids
+
+        return set(person_photo_ids(self.library.catalog(), self.person_filter))
 
     def set_folder_filter(self, folder: str | None) -> None:
         self.folder_filter = folder
@@ -364,9 +393,10 @@ class MainWindow(QMainWindow):
             self.mode = "all"
 
             def load_all() -> list[GridItem]:
-                ids = None
+                ids = self._person_photo_ids()
                 if folder or date_from is not None:
-                    ids = set(self.library.catalog().photo_ids_matching(folder, date_from, date_to).tolist())
+                    matching = set(self.library.catalog().photo_ids_matching(folder, date_from, date_to).tolist())
+                    ids = matching if ids is None else ids & matching
                 return [GridItem(p.id, p.path, None, p.date) for p in self.library.photos() if ids is None or p.id in ids]
 
             self.io_runner.submit(load_all, lambda items: self._set_items(token, items, "photos"), self._search_error)
@@ -376,7 +406,8 @@ class MainWindow(QMainWindow):
         cutoff = self.relevant_only.isChecked()
 
         def work() -> list[Any]:
-            return self.library.search(query, folder=folder, date_from=date_from, date_to=date_to, cutoff=cutoff)
+            return self.library.search(query, folder=folder, date_from=date_from, date_to=date_to, cutoff=cutoff,
+                                       allowed_ids=self._person_photo_ids())
 
         self.search_runner.submit(work, lambda hits: self._hits_ready(token, hits), self._search_error)
 
@@ -515,6 +546,11 @@ class MainWindow(QMainWindow):
         dlg = SettingsDialog(self.library, self.grid.gridSize().width(), self)
         if dlg.exec():
             dlg.save()
+            if dlg.faces_turned_off():
+                self.library.settings = self.library.settings.with_(faces=False)
+                self.io_runner.submit(self.library.delete_face_data)
+            elif dlg.faces.isChecked() and not self.library.settings.faces:
+                self.library.settings = self.library.settings.with_(faces=True)
             for root in dlg.removed:
                 self.library.remove_root(root)
             for root in dlg.added:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from PySide6.QtCore import QSettings
 from PySide6.QtWidgets import (
+    QCheckBox,
     QComboBox,
     QDialog,
     QDialogButtonBox,
@@ -41,6 +42,8 @@ def apply_saved(settings):
         changes["clip_pretrained"] = str(qs.value("clip_pretrained", settings.clip_pretrained))
     if "PHOTOINDEX_DEVICE" not in os.environ and qs.value("device"):
         changes["device"] = str(qs.value("device"))
+    if "PHOTOINDEX_FACES" not in os.environ and qs.value("faces") is not None:
+        changes["faces"] = str(qs.value("faces")).lower() in ("true", "1")
     if "PHOTOINDEX_THREADS" not in os.environ and qs.value("threads"):
         changes["threads"] = int(qs.value("threads"))
     return settings.with_(**changes) if changes else settings
@@ -84,7 +87,11 @@ class SettingsDialog(QDialog):
         self.thumb.setRange(96, 400)
         self.thumb.setSingleStep(16)
         self.thumb.setValue(thumb_size)
+        self.faces = QCheckBox("Recognise faces and group them into people")
+        self.faces.setChecked(s.faces)
+        self.faces.setToolTip("Turning this off deletes every face, person and face crop from the catalog")
         form = QFormLayout()
+        form.addRow("People", self.faces)
         form.addRow("CLIP model", self.clip)
         form.addRow("Device", self.device)
         form.addRow("CPU threads", self.threads)
@@ -122,3 +129,7 @@ class SettingsDialog(QDialog):
         qs.setValue("device", self.device.currentData())
         qs.setValue("threads", self.threads.value())
         qs.setValue("thumb_size", self.thumb.value())
+        qs.setValue("faces", self.faces.isChecked())
+
+    def faces_turned_off(self) -> bool:
+        return self.library.settings.faces and not self.faces.isChecked()

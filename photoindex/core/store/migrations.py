@@ -81,9 +81,19 @@ MIGRATIONS: list[str] = [
         PRIMARY KEY (face_id, person_id)
     );
     """,
-    # 3: the 2-D map layout (owned by photoindex/core/layout2d.py).
+    # 3: the 2-D map layout (owned by photoindex/core/layout2d.py). seq is the embedding's seq
+    # when the photo was placed: a newer vector means the coordinates are stale. The meta rows
+    # layout.<space>.full_at / full_count / placed_since_full describe the last full layout.
     """
-    SELECT 1;
+    CREATE TABLE layout (
+        space TEXT NOT NULL,
+        photo_id INTEGER NOT NULL REFERENCES photos(id) ON DELETE CASCADE,
+        x REAL NOT NULL,
+        y REAL NOT NULL,
+        seq INTEGER NOT NULL DEFAULT 0,
+        PRIMARY KEY (space, photo_id)
+    ) WITHOUT ROWID;
+    CREATE INDEX layout_photo ON layout(photo_id);
     """,
 ]
 

@@ -1,0 +1,137 @@
+"""The 2-D map layout: groups stay apart, the same seed gives the same map, new photos land next
+to their neighbours, and the catalog keeps the layout."""
+
+from __future__ import annotations
+
+import threading
+
+import numpy as np
+import pytest
+
+from photoindex.core import layout2d
+from photoindex.core.store.catalog import Catalog
+
+
+def clusters(n_per: int = 50, k: int = 4, dim: int = 64, seed: int = 1, spread: float = 0.25):
+    rng = np.random.default_rng(seed)
+    centers = rng.normal(size=(k, dim))
+    x = np.concatenate([c + spread * rng.normal(size=(n_per, dim)) for c in centers]).astype(np.float32)
+    x /= np.linalg.norm(x, axis=1, keepdims=True)
+    labels = np.repeat(np.arange(k), n_per)
+    return x, labels, centers
+
+
+@pytest.fixture(scope="module")
+def data():
+    x, labels, centers = clusters()
+    return x, labels, centers, layout2d.compute_layout(x, seed=0)
+
+
+def test_groups_stay_apart(data):
+    from sklearn.manifold import trustworthiness
+    from sklearn.neighbors import KNeighborsClassifier
+
+    x, labels, _, xy = data
+    assert xy.shape == (len(x), 2) and xy.dtype == np.float32
+    assert trustworthiness(x, xy, n_neighbors=10) >= 0.9
+    # Each point's 2-D neighbours belong to its own group (leave-one-out kNN accuracy).
+    knn = KNeighborsClassifier(n_neighbors=6).fit(xy, labels)
+    neigh = knn.kneighbors(xy, return_distance=False)[:, 1:]
+    assert (labels[neigh] == labels[:, None]).mean() > 0.95
+
+
+def test_same_seed_same_layout(data):
+    x, _, _, xy = data
+    again = layout2d.compute_layout(x, seed=0)
+    np.testing.assert_array_equal(xy, again)
+
+
+def test_tiny_inputs():
+    assert layout2d.compute_layout(np.zeros((0, 8), np.float32)).shape == (0, 2)
+    assert layout2d.compute_layout(np.ones((1, 8), np.float32)).shape == (1, 2)
+    three = layout2d.compute_layout(np.eye(3, 8, dtype=np.float32))
+    assert three.shape == (3, 2) and np.isfinite(three).all()
+    assert len({tuple(p) for p in three.round(4)}) == 3
+    assert layout2d.perplexity_for(10) == 3.0 and layout2d.perplexity_for(10_000) == 30.0
+
+
+def test_place_new_lands_in_its_cluster(data):
+    x, labels, centers, xy = data
+    rng = np.random.default_rng(7)
+    new = (centers[labels[::25]] + 0.25 * rng.normal(size=(len(labels[::25]), x.shape[1]))).astype(np.float32)
+    placed = layout2d.place_new(x, xy, new)
+    centroids = np.stack([xy[labels == c].mean(axis=0) for c in range(centers.shape[0])])
+    nearest = np.argmin(((placed[:, None, :] - centroids[None]) ** 2).sum(-1), axis=1)
+    np.testing.assert_array_equal(nearest, labels[::25])
+
+
+def test_cancel_stores_nothing(tmp_path):
+    cat = _catalog_with(tmp_path, *clusters(n_per=20, k=3)[:1])
+    ev = threading.Event()
+    ev.set()
+    phases = [p.phase for p in layout2d.layout_job(cat, "clip", cancel=ev)]
+    assert phases[-1] == "cancelled"
+    assert len(layout2d.load_layout(cat, "clip")[0]) == 0
+
+
+def _catalog_with(tmp_path, x, seq: int = 1) -> Catalog:
+    cat = Catalog(tmp_path / "catalog.db")
+    cat.set_model("clip", "m", x.shape[1])
+    with cat.transaction():
+        ids = [cat.insert_photo(f"/p/{i % 3}/img{i}.jpg", 1, 1, None) for i in range(len(x))]
+        for pid in ids:
+            cat.mark_ok(pid, 10, 10, None)
+        cat.write_embeddings("clip", "m", seq, list(zip(ids, x, strict=True)))
+    return cat
+
+
+def test_layout_job_round_trip(tmp_path):
+    x, labels, centers = clusters(n_per=30, k=4, dim=32)
+    cat = _catalog_with(tmp_path, x)
+    st = layout2d.layout_status(cat, "clip")
+    assert st["placed"] == 0 and st["missing"] == len(x) and st["recompute_suggested"]
+
+    progress = list(layout2d.layout_job(cat, "clip"))
+    assert progress[0].phase == "layout" and progress[-1].phase == "done"
+    ids, xy = layout2d.load_layout(cat, "clip")
+    assert len(ids) == len(x) and xy.shape == (len(x), 2)
+    st = layout2d.layout_status(cat, "clip")
+    assert st == {**st, "placed": len(x), "missing": 0, "changed_since_full": 0.0, "recompute_suggested": False}
+
+    # Survives reopening the catalog.
+    cat.close()
+    cat = Catalog(tmp_path / "catalog.db")
+    ids2, xy2 = layout2d.load_layout(cat, "clip")
+    np.testing.assert_array_equal(ids, ids2)
+    np.testing.assert_array_equal(xy, xy2)
+
+    # Nothing to do: nothing moves.
+    assert [p.phase for p in layout2d.layout_job(cat, "clip")] == ["done"]
+
+    # New photos are placed, the old ones stay where they were.
+    rng = np.random.default_rng(3)
+    new = (centers[[0, 1, 2]] + 0.25 * rng.normal(size=(3, x.shape[1]))).astype(np.float32)
+    new /= np.linalg.norm(new, axis=1, keepdims=True)
+    with cat.transaction():
+        new_ids = [cat.insert_photo(f"/p/new/{i}.jpg", 1, 1, None) for i in range(3)]
+        cat.write_embeddings("clip", "m", 2, list(zip(new_ids, new, strict=True)))
+    assert layout2d.layout_status(cat, "clip")["missing"] == 3
+    phases = [p.phase for p in layout2d.layout_job(cat, "clip")]
+    assert phases == ["place", "done"]
+    ids3, xy3 = layout2d.load_layout(cat, "clip")
+    assert set(new_ids) <= set(ids3.tolist())
+    old = np.isin(ids3, ids)
+    np.testing.assert_array_equal(xy3[old], xy)
+    st = layout2d.layout_status(cat, "clip")
+    assert st["missing"] == 0 and 0 < st["changed_since_full"] < 0.3 and not st["recompute_suggested"]
+
+    # Removed photos vanish (cascade); many changes suggest a full recompute.
+    cat.delete_photos(ids[: len(ids) // 2].tolist())
+    ids4, _ = layout2d.load_layout(cat, "clip")
+    assert len(ids4) == len(ids3) - len(ids) // 2
+    assert layout2d.layout_status(cat, "clip")["recompute_suggested"]
+    phases = [p.phase for p in layout2d.layout_job(cat, "clip", full=True)]
+    assert phases[-1] == "done"
+    st = layout2d.layout_status(cat, "clip")
+    assert st["changed_since_full"] == 0.0 and st["full_count"] == len(ids4)
+    cat.close()

@@ -74,8 +74,8 @@ def test_cancel_stores_nothing(tmp_path):
     assert len(layout2d.load_layout(cat, "clip")[0]) == 0
 
 
-def _catalog_with(tmp_path, x, seq: int = 1) -> Catalog:
-    cat = Catalog(tmp_path / "catalog.db")
+def _catalog_with(tmp_path, x, seq: int = 1, name: str = "catalog.db") -> Catalog:
+    cat = Catalog(tmp_path / name)
     cat.set_model("clip", "m", x.shape[1])
     with cat.transaction():
         ids = [cat.insert_photo(f"/p/{i % 3}/img{i}.jpg", 1, 1, None) for i in range(len(x))]
@@ -135,3 +135,32 @@ def test_layout_job_round_trip(tmp_path):
     st = layout2d.layout_status(cat, "clip")
     assert st["changed_since_full"] == 0.0 and st["full_count"] == len(ids4)
     cat.close()
+
+
+def test_cli_map_png_and_json(tmp_path, monkeypatch, capsys):
+    import json
+
+    from PIL import Image
+
+    from photoindex import cli
+    from photoindex.core.thumbs import thumb_path
+
+    monkeypatch.setenv("PHOTOINDEX_WEIGHTS", "random")
+    lib = tmp_path / "lib"
+    x, labels, _ = clusters(n_per=15, k=3, dim=16)
+    cat = _catalog_with(lib, x, name="catalog.sqlite3")
+    cat.close()
+    palette = [(220, 60, 60), (60, 200, 90), (70, 90, 230)]
+    for pid, lab in zip(range(1, len(x) + 1), labels, strict=True):
+        p = thumb_path(lib / "thumbs", pid)
+        p.parent.mkdir(parents=True, exist_ok=True)
+        Image.new("RGB", (64, 48), palette[lab]).save(p)
+
+    out = tmp_path / "map.png"
+    assert cli.main(["map", "--library", str(lib), "--out", str(out), "--size", "640x360", "--json"]) == 0
+    doc = json.loads(capsys.readouterr().out)
+    assert doc["space"] == "clip" and len(doc["photos"]) == len(x)
+    assert {"id", "path", "x", "y"} <= set(doc["photos"][0])
+    with Image.open(out) as im:
+        assert im.size == (640, 360) and im.format == "PNG"
+    assert doc["out"]["thumbnails"] > 0

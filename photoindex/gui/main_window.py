@@ -266,7 +266,11 @@ class MainWindow(QMainWindow):
         for root in self.library.roots():
             if os.path.isdir(root):
                 self.watcher.addPath(root)
-        # Load the text model in the background so the first search is quick.
+        # Load the text model in the background so the first search is quick, but only once the
+        # window has painted: importing torch holds the GIL for a couple of seconds.
+        QTimer.singleShot(1200, self._warm_up)
+
+    def _warm_up(self) -> None:
         self.search_runner.submit(lambda: self.library.embedder("clip").load(), None, self._model_problem)
 
     def welcome_choose(self) -> None:

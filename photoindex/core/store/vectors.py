@@ -43,6 +43,8 @@ class VectorIndex:
         self._matrix: Matrix | None = None  # exact-search copy, kept while the library is small
         self._matrix_ids = np.zeros(0, dtype=np.int64)
         self.dirty = False
+        self._sample: Matrix | None = None
+        self._sample_key: tuple[int, int] = (0, 0)
 
     # -- keeping up with the catalog -----------------------------------------------------------
 
@@ -224,11 +226,15 @@ class VectorIndex:
             return np.asarray(self._hnsw.get_items(np.asarray(ids).tolist(), return_type="numpy"), dtype=np.float32)
 
     def sample_scores(self, query: np.ndarray, n: int = 2048, seed: int = 0) -> np.ndarray:
-        """Scores of the query against a random sample of the library: its score distribution."""
+        """Scores of the query against a random sample of the library: its score distribution.
+        The sample's vectors are kept until the index changes, so this costs one small product."""
         with self._lock:
             if len(self._ids) == 0:
                 return np.zeros(0, dtype=np.float32)
-            rng = np.random.default_rng(seed)
-            pick = self._ids if len(self._ids) <= n else rng.choice(self._ids, size=n, replace=False)
-            return self.vectors_for(np.sort(pick)) @ np.asarray(query, dtype=np.float32).reshape(-1)
+            if self._sample is None or self._sample_key != (len(self._ids), self._seq):
+                rng = np.random.default_rng(seed)
+                pick = self._ids if len(self._ids) <= n else rng.choice(self._ids, size=n, replace=False)
+                self._sample = np.ascontiguousarray(self.vectors_for(np.sort(pick)))
+                self._sample_key = (len(self._ids), self._seq)
+            return self._sample @ np.asarray(query, dtype=np.float32).reshape(-1)
 

@@ -192,9 +192,12 @@ class MapCanvas(QWidget):
         painter.fillRect(self.rect(), BACKGROUND)
         info = {"visible": 0, "thumbs": 0}
         if len(self.xy):
-            vis = self.visible(pad=80)
+            s_all = self.to_screen(self.xy)
+            pad = 80
+            vis = np.flatnonzero((s_all[:, 0] >= -pad) & (s_all[:, 0] < w + pad)
+                                 & (s_all[:, 1] >= -pad) & (s_all[:, 1] < h + pad))
             info["visible"] = len(vis)
-            s = self.to_screen(self.xy[vis])
+            s = s_all[vis]
             thumbs_mode = self.scale * self.view.world_cell >= THUMB_FROM_PX
             self._splat(painter, vis, s, w, h, radius=1 if len(vis) > 20000 else 2)
             if thumbs_mode:
@@ -216,20 +219,18 @@ class MapCanvas(QWidget):
         self.last_paint_info = info
 
     def _splat(self, painter: QPainter, vis: np.ndarray, s: np.ndarray, w: int, h: int, radius: int) -> None:
-        buf = np.zeros((h, w), dtype=np.uint32)
-        buf[:] = np.uint32(BACKGROUND.rgba())
-        px = np.round(s[:, 0]).astype(np.int64)
-        py = np.round(s[:, 1]).astype(np.int64)
+        buf = np.empty(h * w, dtype=np.uint32)
+        buf.fill(np.uint32(BACKGROUND.rgba()))
+        px = s[:, 0].astype(np.int32)
+        py = s[:, 1].astype(np.int32)
         cols = self.colors[vis]
-        inside = (px >= -radius) & (px < w + radius) & (py >= -radius) & (py < h + radius)
-        px, py, cols = px[inside], py[inside], cols[inside]
-        for dy in range(-radius, radius + 1):
-            for dx in range(-radius, radius + 1):
-                if dx * dx + dy * dy > radius * radius + radius:
-                    continue
-                x, y = px + dx, py + dy
-                ok = (x >= 0) & (x < w) & (y >= 0) & (y < h)
-                buf[y[ok], x[ok]] = cols[ok]
+        # A plus shape at radius 1 (5 pixels), a filled disc above.
+        offsets = [(dx, dy) for dy in range(-radius, radius + 1) for dx in range(-radius, radius + 1)
+                   if dx * dx + dy * dy <= (radius * radius if radius == 1 else radius * radius + radius)]
+        for dx, dy in offsets:
+            x, y = px + dx, py + dy
+            ok = (x >= 0) & (x < w) & (y >= 0) & (y < h)
+            buf[(y[ok] * w + x[ok])] = cols[ok]
         img = QImage(buf.data, w, h, w * 4, QImage.Format.Format_ARGB32)
         painter.drawImage(0, 0, img)
 

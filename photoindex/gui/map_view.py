@@ -120,6 +120,7 @@ class MapCanvas(QWidget):
         self._band: QRect | None = None
         self._pixmaps: OrderedDict[int, QPixmap] = OrderedDict()
         self._requested: set[int] = set()
+        self._failed: set[int] = set()
         self._signals = _ThumbSignals()
         self._signals.loaded.connect(self._thumb_loaded)
         self.pool = QThreadPool(self)
@@ -248,6 +249,8 @@ class MapCanvas(QWidget):
         for j in first:
             i = int(vis[j])
             pid = int(self.ids[i])
+            if pid in self._failed:
+                continue
             pm = self._pixmaps.get(pid)
             x0, y0 = cx[j] - box / 2, cy[j] - box / 2
             color = QColor.fromRgba(int(self.colors[i]))
@@ -274,6 +277,8 @@ class MapCanvas(QWidget):
 
     def _thumb_loaded(self, pid: int, img: QImage) -> None:
         if img.isNull():
+            self._failed.add(pid)  # no thumbnail and no readable file: it stays a point
+            self.update()
             return
         self._pixmaps[pid] = QPixmap.fromImage(img)
         while len(self._pixmaps) > CACHE_SIZE:

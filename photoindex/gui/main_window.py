@@ -421,6 +421,9 @@ class MainWindow(QMainWindow):
         self.last_hits = hits
         self.results_token = token
         self._show_hits(hits)
+        map_view = self.pages.widget(PAGE_MAP)
+        if hasattr(map_view, "set_scores"):
+            map_view.set_scores({h.photo_id: h.score for h in hits})  # a search lights up its region
 
     def _show_hits(self, hits: list[Any]) -> None:
         if self.mode not in ("search", "similar"):

@@ -72,7 +72,7 @@ class PeopleView(QWidget):
         self.view.setViewMode(QListView.ViewMode.IconMode)
         self.view.setResizeMode(QListView.ResizeMode.Adjust)
         self.view.setIconSize(QSize(120, 120))
-        self.view.setGridSize(QSize(150, 180))
+        self.view.setGridSize(QSize(150, 200))
         self.view.setWordWrap(True)
         self.view.setUniformItemSizes(True)
         self.view.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)

@@ -271,7 +271,13 @@ class MainWindow(QMainWindow):
         QTimer.singleShot(1200, self._warm_up)
 
     def _warm_up(self) -> None:
-        self.search_runner.submit(lambda: self.library.embedder("clip").load(), None, self._model_problem)
+        def load() -> None:
+            # Both models: their imports (torch, open_clip, transformers) hold the GIL in long
+            # stretches, better now, while the window is idle, than in the middle of indexing.
+            self.library.embedder("clip").load()
+            self.library.embedder("dino").load()
+
+        self.search_runner.submit(load, None, self._model_problem)
 
     def welcome_choose(self) -> None:
         self.welcome._choose()

@@ -1,8 +1,11 @@
 """The 2-D map: a t-SNE layout of a space's embeddings, stored in the catalog.
 
 A full layout is computed with openTSNE (FFT-accelerated gradients from 10,000 points, Barnes-Hut
-below, PCA initialisation, a fixed
-seed, perplexity chosen for the library size). Photos added later are placed by interpolating
+below; PCA initialisation, a fixed seed, perplexity chosen for the library size). openTSNE rather
+than scikit-learn's TSNE because it was faster at the same quality when measured here (2 cores:
+10,000 points 66 s vs 108 s at trustworthiness 0.994 both, before the FFT grid tuning below), and
+scikit-learn's Barnes-Hut grows as n log n where openTSNE's FFT grows as n.
+Photos added later are placed by interpolating
 the coordinates of their nearest already-placed neighbours (cosine similarity), so the map does
 not move under the user's feet; a full recompute is suggested once many photos have changed.
 
@@ -12,6 +15,7 @@ Heavy imports (openTSNE, scikit-learn) happen inside the functions that need the
 from __future__ import annotations
 
 import logging
+import os
 import queue
 import threading
 import time
@@ -32,6 +36,7 @@ PCA_DIMS = 50
 EARLY_ITERS = 250
 MAIN_ITERS = 500
 FFT_FROM = 10_000
+FFT_INTS_IN_INTERVAL = 2.0
 
 ProgressFn = Callable[[int, int], None]
 
@@ -50,6 +55,13 @@ def _cancelled(cancel: Any) -> bool:
     if cancelled is not None and not callable(cancelled):
         return bool(cancelled)
     return bool(cancel()) if callable(cancel) else False
+
+
+def _threads() -> int:
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except AttributeError:  # macOS, Windows
+        return max(1, os.cpu_count() or 1)
 
 
 def perplexity_for(n: int) -> float:
@@ -80,6 +92,7 @@ def _tiny_layout(x: np.ndarray) -> np.ndarray:
 
 def compute_layout(
     vectors: np.ndarray,
+    *,
     seed: int = SEED,
     progress: ProgressFn | None = None,
     cancel: Any = None,
@@ -128,7 +141,11 @@ def compute_layout(
         n_iter=MAIN_ITERS,
         # Below FFT_FROM one thread: the per-iteration thread hand-off costs more than the work
         # (measured: 40 points, 0.2 s with n_jobs=1 vs 10 s with n_jobs=2 on a busy 2-core box).
-        n_jobs=2 if n >= FFT_FROM else 1,
+        n_jobs=_threads() if n >= FFT_FROM else 1,
+        # The FFT grid grows with the embedding's extent (~300 units at 100k points); intervals of
+        # 2 units instead of 1 quarter the grid. Measured at 10k points: main phase 40 s -> 14 s,
+        # neighbourhood preservation unchanged within noise.
+        ints_in_interval=FFT_INTS_IN_INTERVAL,
         random_state=seed,
         callbacks=callback,
         callbacks_every_iters=every,
@@ -251,12 +268,13 @@ def _store(catalog: Catalog, space: str, ids: np.ndarray, xy: np.ndarray, seqs: 
 
 
 def layout_job(
-    catalog: Catalog, space: str = "clip", full: bool = False, cancel: Any = None, seed: int = SEED
+    catalog: Catalog, space: str = "clip", *, full: bool = False, cancel: Any = None, seed: int = SEED
 ) -> Iterator[Progress]:
     """Bring a space's stored layout up to date, yielding progress.
 
     A full t-SNE layout when there is none yet (or full=True); otherwise only photos without
-    (current) coordinates are placed next to their neighbours. Removed photos vanish from the
+    (current) coordinates are placed next to their neighbours. Progress has phase 'layout'
+    (current says 't-SNE' or 'placing new photos') and ends with 'done' or 'cancelled'. Removed photos vanish from the
     layout by cascade. Results are stored in one transaction; a cancelled job stores nothing and
     ends with Progress('cancelled', ...).
     """
@@ -270,7 +288,7 @@ def layout_job(
 
     if not full:
         total = len(missing)
-        yield Progress("place", 0, total)
+        yield Progress("layout", 0, total, current="placing new photos")
         ref_ids, ref_xy = load_layout(catalog, space)
         keep = np.isin(ref_ids, np.asarray(current, dtype=np.int64))
         ref_ids, ref_xy = ref_ids[keep], ref_xy[keep]
@@ -280,11 +298,11 @@ def layout_job(
         if _cancelled(cancel):
             yield Progress("cancelled", 0, total)
             return
-        xy = place_new(ref_vecs, ref_xy[np.isin(ref_ids, got_ids)], new_vecs)
+        placed = place_new(ref_vecs, ref_xy[np.isin(ref_ids, got_ids)], new_vecs)
         if _cancelled(cancel):
             yield Progress("cancelled", 0, total)
             return
-        _store(catalog, space, new_ids, xy, seqs, full=False)
+        _store(catalog, space, new_ids, placed, seqs, full=False)
         yield Progress("done", total, total)
         return
 

@@ -23,7 +23,8 @@ def clusters(n_per: int = 50, k: int = 4, dim: int = 64, seed: int = 1, spread: 
 
 @pytest.fixture(scope="module")
 def data():
-    x, labels, centers = clusters()
+    # Five Gaussian groups in 512-d, like five kinds of photo in CLIP space.
+    x, labels, centers = clusters(n_per=60, k=5, dim=512, spread=0.08)
     return x, labels, centers, layout2d.compute_layout(x, seed=0)
 
 
@@ -49,20 +50,58 @@ def test_same_seed_same_layout(data):
 def test_tiny_inputs():
     assert layout2d.compute_layout(np.zeros((0, 8), np.float32)).shape == (0, 2)
     assert layout2d.compute_layout(np.ones((1, 8), np.float32)).shape == (1, 2)
+    two = layout2d.compute_layout(np.eye(2, 8, dtype=np.float32))
+    assert two.shape == (2, 2) and not np.array_equal(two[0], two[1])
     three = layout2d.compute_layout(np.eye(3, 8, dtype=np.float32))
     assert three.shape == (3, 2) and np.isfinite(three).all()
     assert len({tuple(p) for p in three.round(4)}) == 3
     assert layout2d.perplexity_for(10) == 3.0 and layout2d.perplexity_for(10_000) == 30.0
+    # Small libraries still get a real t-SNE (perplexity below n / 3).
+    five = layout2d.compute_layout(np.eye(5, 8, dtype=np.float32) + 0.01)
+    assert five.shape == (5, 2) and np.isfinite(five).all()
 
 
 def test_place_new_lands_in_its_cluster(data):
     x, labels, centers, xy = data
     rng = np.random.default_rng(7)
-    new = (centers[labels[::25]] + 0.25 * rng.normal(size=(len(labels[::25]), x.shape[1]))).astype(np.float32)
+    new = (centers[labels[::25]] + 0.08 * rng.normal(size=(len(labels[::25]), x.shape[1]))).astype(np.float32)
     placed = layout2d.place_new(x, xy, new)
     centroids = np.stack([xy[labels == c].mean(axis=0) for c in range(centers.shape[0])])
     nearest = np.argmin(((placed[:, None, :] - centroids[None]) ** 2).sum(-1), axis=1)
     np.testing.assert_array_equal(nearest, labels[::25])
+    # Near, not just nearer: inside the spread of its own group.
+    spread = np.stack([np.linalg.norm(xy[labels == c] - centroids[c], axis=1).max() for c in range(len(centroids))])
+    dist = np.linalg.norm(placed - centroids[labels[::25]], axis=1)
+    assert (dist <= spread[labels[::25]]).all()
+
+
+def test_place_new_edge_cases():
+    ref = np.eye(4, 8, dtype=np.float32)
+    ref_xy = np.array([[0, 0], [10, 0], [0, 10], [10, 10]], dtype=np.float32)
+    assert layout2d.place_new(ref, ref_xy, np.zeros((0, 8), np.float32)).shape == (0, 2)
+    assert layout2d.place_new(np.zeros((0, 8), np.float32), np.zeros((0, 2), np.float32), ref).shape == (4, 2)
+    # A copy of a reference photo lands on it.
+    np.testing.assert_allclose(layout2d.place_new(ref, ref_xy, ref[2:3]), ref_xy[2:3], atol=1e-3)
+
+
+def test_progress_and_cancel_mid_run():
+    x, _, _ = clusters(n_per=40, k=3, dim=32)
+    seen: list[tuple[int, int]] = []
+    xy = layout2d.compute_layout(x, progress=lambda d, t: seen.append((d, t)))
+    assert xy.shape == (120, 2) and seen[-1][0] == seen[-1][1] and len(seen) > 10
+    assert all(a[0] <= b[0] for a, b in zip(seen, seen[1:], strict=False))
+
+    ev = threading.Event()
+    calls = []
+
+    def stop_soon(done: int, total: int) -> None:
+        calls.append(done)
+        if len(calls) == 3:
+            ev.set()
+
+    with pytest.raises(layout2d.LayoutCancelled):
+        layout2d.compute_layout(x, progress=stop_soon, cancel=ev)
+    assert len(calls) <= 4
 
 
 def test_cancel_stores_nothing(tmp_path):
@@ -117,7 +156,7 @@ def test_layout_job_round_trip(tmp_path):
         cat.write_embeddings("clip", "m", 2, list(zip(new_ids, new, strict=True)))
     assert layout2d.layout_status(cat, "clip")["missing"] == 3
     phases = [p.phase for p in layout2d.layout_job(cat, "clip")]
-    assert phases == ["place", "done"]
+    assert phases == ["layout", "done"]
     ids3, xy3 = layout2d.load_layout(cat, "clip")
     assert set(new_ids) <= set(ids3.tolist())
     old = np.isin(ids3, ids)

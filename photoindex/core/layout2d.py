@@ -358,3 +358,32 @@ def _vectors_in_order(catalog: Catalog, space: str, ids: np.ndarray) -> tuple[np
     got, mat = catalog.vectors(space, ids=ids.tolist())
     order = np.argsort(got, kind="stable")
     return got[order], mat[order]
+
+
+def map_meta(catalog: Catalog, ids: Any) -> dict[int, dict[str, Any]]:
+    """What the map colours photos by: {photo id: {'path', 'year', 'person'}} ('year' from the
+    capture date, 'person' the visible person with the largest face in the photo, or None)."""
+    from datetime import datetime
+
+    id_list = [int(i) for i in ids]
+    photos = catalog.photos(id_list)
+    people: dict[int, int] = {}
+    try:
+        rows = catalog.conn.execute(
+            "SELECT f.photo_id, f.person_id FROM faces f JOIN people p ON p.id = f.person_id"
+            " WHERE p.hidden = 0 ORDER BY f.w * f.h ASC"
+        )
+        people = {int(photo): int(person) for photo, person in rows}  # the largest face wins
+    except Exception:  # a catalog without faces: no people to colour by
+        people = {}
+    out: dict[int, dict[str, Any]] = {}
+    for pid in id_list:
+        p = photos.get(pid)
+        year = None
+        if p is not None:
+            try:
+                year = datetime.fromtimestamp(p.date).year
+            except (OverflowError, OSError, ValueError):
+                year = None
+        out[pid] = {"path": p.path if p is not None else None, "year": year, "person": people.get(pid)}
+    return out

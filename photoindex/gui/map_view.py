@@ -1,23 +1,24 @@
 """The Map view: every photo on a 2-D t-SNE plane, zoomable from coloured points down to thumbnails.
 
 One custom paintEvent, no scene graph: points are splatted into a QImage with numpy (a few ms at
-100,000 points), only what falls inside the visible rectangle is considered, and when zoomed in
-one thumbnail per screen cell is drawn (loaded lazily on a QThreadPool, cached as QPixmaps).
+100,000 points). Points are bucketed once into a world-space grid sorted by cell, so culling takes
+one contiguous slice per visible grid row and hit-testing looks only at the cells under the cursor.
+When zoomed in one thumbnail per screen cell is drawn (loaded lazily on a QThreadPool, cached as
+QPixmaps); hovering shows a larger one. Shift-drag draws a lasso.
 """
 
 from __future__ import annotations
 
-import colorsys
-import hashlib
+import ctypes
 import os
+import sys
 import threading
 from collections import OrderedDict
-from datetime import datetime
 from typing import Any
 
 import numpy as np
 from PySide6.QtCore import QObject, QPoint, QPointF, QRect, QRunnable, Qt, QThread, QThreadPool, Signal
-from PySide6.QtGui import QColor, QImage, QPainter, QPen, QPixmap
+from PySide6.QtGui import QColor, QFont, QImage, QPainter, QPainterPath, QPen, QPixmap, QPolygonF
 from PySide6.QtWidgets import (
     QApplication,
     QComboBox,
@@ -25,21 +26,86 @@ from PySide6.QtWidgets import (
     QLabel,
     QProgressBar,
     QPushButton,
-    QToolTip,
     QVBoxLayout,
     QWidget,
 )
+
+from photoindex.core.maprender import folder_color
 
 BACKGROUND = QColor(24, 26, 31)
 THUMB_FROM_PX = 40.0  # thumbnails appear once a cell of this many pixels holds few enough photos
 MAX_THUMBS = 600
 CACHE_SIZE = 3000
+HOVER_PX = 256
+COLOR_MODES = ("Folder", "Year", "Person", "Search score")
+SCORE_MODE = COLOR_MODES.index("Search score")
+
+
+def keep_none_alive() -> None:
+    """Work around PySide6 6.12 on CPython 3.11: every void-returning binding (QPainter.fillRect,
+    drawPixmap, drawImage, QWidget.update, ...) drops one reference to None without taking one
+    (measured: -1000 after 1000 calls). None is not immortal before Python 3.12, so a paint loop
+    drawing a few hundred thumbnails per frame ends in 'Fatal Python error: none_dealloc' within
+    seconds of panning. Topping the count up keeps None alive; it is a no-op on 3.12+."""
+    if sys.version_info >= (3, 12) or sys.implementation.name != "cpython":
+        return
+    if sys.getrefcount(None) < 1 << 24:
+        ctypes.c_ssize_t.from_address(id(None)).value += 1 << 30
+
+
+class SpatialGrid:
+    """Point indices bucketed into a G x G world-space grid and sorted by cell (cell = row * G +
+    col), so the points of a run of cells in one row are one contiguous slice of `order`."""
+
+    def __init__(self, xy: np.ndarray) -> None:
+        n = len(xy)
+        self.g = int(np.clip(np.sqrt(max(n, 1) / 4), 1, 512))
+        self.lo = xy.min(axis=0) if n else np.zeros(2)
+        span = (xy.max(axis=0) - self.lo) if n else np.ones(2)
+        self.cell = np.maximum(span, 1e-9) / self.g
+        cx, cy = self._cells(xy)
+        key = cy * self.g + cx
+        self.order = np.argsort(key, kind="stable")
+        self.starts = np.searchsorted(key[self.order], np.arange(self.g * self.g + 1))
+
+    def _cells(self, xy: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        c = np.floor((xy - self.lo) / self.cell).astype(np.int64)
+        c = np.clip(c, 0, self.g - 1)
+        return c[:, 0], c[:, 1]
+
+    def query(self, x0: float, y0: float, x1: float, y1: float) -> np.ndarray | None:
+        """Indices of the points in cells touching the world rectangle; None means all of them."""
+        lo = np.floor((np.array([x0, y0]) - self.lo) / self.cell).astype(np.int64)
+        hi = np.floor((np.array([x1, y1]) - self.lo) / self.cell).astype(np.int64)
+        if (lo <= 0).all() and (hi >= self.g - 1).all():
+            return None
+        lo, hi = np.clip(lo, 0, self.g - 1), np.clip(hi, 0, self.g - 1)
+        if (np.array([x1, y1]) < self.lo).any() or (np.array([x0, y0]) > self.lo + self.cell * self.g).any():
+            return np.zeros(0, dtype=np.int64)
+        rows = np.arange(lo[1], hi[1] + 1)
+        a = self.starts[rows * self.g + lo[0]]
+        b = self.starts[rows * self.g + hi[0] + 1]
+        if len(rows) == 0 or int((b - a).sum()) == 0:
+            return np.zeros(0, dtype=np.int64)
+        return np.concatenate([self.order[i:j] for i, j in zip(a.tolist(), b.tolist(), strict=True) if j > i])
+
+
+def _inside_polygon(pts: np.ndarray, poly: np.ndarray) -> np.ndarray:
+    """Even-odd rule, vectorised over points (n, 2) against a polygon (m, 2)."""
+    inside = np.zeros(len(pts), dtype=bool)
+    x, y = pts[:, 0], pts[:, 1]
+    for (x1, y1), (x2, y2) in zip(poly, np.roll(poly, -1, axis=0), strict=True):
+        crosses = (y1 > y) != (y2 > y)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            xc = x1 + (y - y1) * (x2 - x1) / (y2 - y1)
+        inside ^= crosses & (x < xc)
+    return inside
 
 
 def _folder_rgb(folder: str) -> int:
-    h = int.from_bytes(hashlib.blake2b(folder.encode("utf-8", "surrogatepass"), digest_size=4).digest(), "big")
-    r, g, b = colorsys.hsv_to_rgb((h % 3600) / 3600.0, 0.65, 0.95)
-    return 0xFF000000 | (int(r * 255) << 16) | (int(g * 255) << 8) | int(b * 255)
+    """ARGB32 of the folder's colour: the same as in the PNG that `photoindex map --out` draws."""
+    r, g, b = folder_color(folder)
+    return 0xFF000000 | (r << 16) | (g << 8) | b
 
 
 def _ramp(values: np.ndarray) -> np.ndarray:
@@ -115,9 +181,13 @@ class MapCanvas(QWidget):
         self.selected: set[int] = set()
         self.scale = 1.0
         self.offset = QPointF(0, 0)
+        self.grid = SpatialGrid(self.xy)
+        self._layer: tuple[Any, ...] | None = None
         self._press: QPoint | None = None
         self._last: QPoint | None = None
-        self._band: QRect | None = None
+        self._lasso: list[QPointF] | None = None
+        self.hover_pid: int | None = None
+        self._hover_pos = QPointF()
         self._pixmaps: OrderedDict[int, QPixmap] = OrderedDict()
         self._requested: set[int] = set()
         self._failed: set[int] = set()
@@ -158,28 +228,51 @@ class MapCanvas(QWidget):
         self.offset += QPointF(dx, dy)
         self.update()
 
+    def set_points(self, ids: np.ndarray, xy: np.ndarray) -> None:
+        self.ids, self.xy = ids, xy
+        self.grid = SpatialGrid(xy)
+        self.selected &= set(ids.tolist())
+        self.hover_pid = None
+
+    def to_world(self, x: float, y: float) -> tuple[float, float]:
+        return (x - self.offset.x()) / self.scale, (y - self.offset.y()) / self.scale
+
+    def _candidates(self, x0: float, y0: float, x1: float, y1: float) -> np.ndarray:
+        """Indices of the points that may fall inside the screen rectangle (grid cells touching it)."""
+        wx0, wy0 = self.to_world(x0, y0)
+        wx1, wy1 = self.to_world(x1, y1)
+        got = self.grid.query(wx0, wy0, wx1, wy1)
+        return np.arange(len(self.xy)) if got is None else got
+
     def visible(self, pad: float = 0.0) -> np.ndarray:
         """Indices of the points inside the widget (plus a margin in pixels)."""
         if len(self.xy) == 0:
             return np.zeros(0, dtype=np.int64)
-        s = self.to_screen(self.xy)
+        cand = self._candidates(-pad, -pad, self.width() + pad, self.height() + pad)
+        s = self.to_screen(self.xy[cand])
         m = ((s[:, 0] >= -pad) & (s[:, 0] < self.width() + pad) & (s[:, 1] >= -pad) & (s[:, 1] < self.height() + pad))
-        return np.flatnonzero(m)
+        return cand[m]
 
     def index_at(self, pos: QPointF | QPoint, radius: float = 8.0) -> int | None:
         if len(self.xy) == 0:
             return None
-        s = self.to_screen(self.xy)
-        d2 = (s[:, 0] - pos.x()) ** 2 + (s[:, 1] - pos.y()) ** 2
         # Over a thumbnail, anything inside the thumbnail counts.
         cell = self._cell_px()
-        r = max(radius, cell / 2 if cell >= THUMB_FROM_PX else radius)
-        i = int(np.argmin(d2))
-        return i if d2[i] <= r * r else None
+        r = max(radius, cell / 2 if self._thumbs_mode() else radius)
+        cand = self._candidates(pos.x() - r, pos.y() - r, pos.x() + r, pos.y() + r)
+        if len(cand) == 0:
+            return None
+        s = self.to_screen(self.xy[cand])
+        d2 = (s[:, 0] - pos.x()) ** 2 + (s[:, 1] - pos.y()) ** 2
+        k = int(np.argmin(d2))
+        return int(cand[k]) if d2[k] <= r * r else None
 
     def photo_at(self, pos: QPointF | QPoint) -> int | None:
         i = self.index_at(pos)
         return None if i is None else int(self.ids[i])
+
+    def _thumbs_mode(self) -> bool:
+        return self.scale * self.view.world_cell >= THUMB_FROM_PX
 
     def _cell_px(self) -> float:
         """The thumbnail cell size in pixels at this zoom: thumbnails once photos are sparse enough."""
@@ -188,52 +281,95 @@ class MapCanvas(QWidget):
     # -- painting --------------------------------------------------------------------------------
 
     def paintEvent(self, event: Any) -> None:
+        keep_none_alive()
         w, h = self.width(), self.height()
         painter = QPainter(self)
-        painter.fillRect(self.rect(), BACKGROUND)
         info = {"visible": 0, "thumbs": 0}
         if len(self.xy):
-            s_all = self.to_screen(self.xy)
-            pad = 80
-            vis = np.flatnonzero((s_all[:, 0] >= -pad) & (s_all[:, 0] < w + pad)
-                                 & (s_all[:, 1] >= -pad) & (s_all[:, 1] < h + pad))
+            vis, s = self._points_layer(painter, w, h)
             info["visible"] = len(vis)
-            s = s_all[vis]
-            thumbs_mode = self.scale * self.view.world_cell >= THUMB_FROM_PX
-            self._splat(painter, vis, s, w, h, radius=1 if len(vis) > 20000 else 2)
-            if thumbs_mode:
+            if self._thumbs_mode():
                 info["thumbs"] = self._draw_thumbs(painter, vis, s)
             if self.selected:
-                sel = np.isin(self.ids[vis], np.fromiter(self.selected, dtype=np.int64))
+                sel = np.isin(self.ids[vis], np.fromiter(self.selected, dtype=np.int64, count=len(self.selected)))
                 painter.setPen(QPen(QColor(255, 255, 255), 1.5))
                 painter.setBrush(Qt.BrushStyle.NoBrush)
                 for x, y in s[sel][:5000]:
                     painter.drawEllipse(QPointF(x, y), 4, 4)
-        if self._band is not None:
-            painter.setPen(QPen(QColor(120, 180, 255), 1, Qt.PenStyle.DashLine))
-            painter.setBrush(QColor(120, 180, 255, 40))
-            painter.drawRect(self._band)
-        if not len(self.xy):
+            if self.hover_pid is not None:
+                self._draw_hover(painter)
+        else:
+            painter.fillRect(self.rect(), BACKGROUND)
             painter.setPen(QColor(170, 170, 170))
             painter.drawText(self.rect(), Qt.AlignmentFlag.AlignCenter, self.view.empty_text)
+        if self._lasso:
+            painter.setPen(QPen(QColor(120, 180, 255), 1.5, Qt.PenStyle.DashLine))
+            painter.setBrush(QColor(120, 180, 255, 40))
+            painter.drawPolygon(QPolygonF(self._lasso))
         painter.end()
         self.last_paint_info = info
 
-    def _splat(self, painter: QPainter, vis: np.ndarray, s: np.ndarray, w: int, h: int, radius: int) -> None:
-        buf = np.empty(h * w, dtype=np.uint32)
+    def _draw_hover(self, painter: QPainter) -> None:
+        """A larger thumbnail of the photo under the cursor, beside it and inside the widget."""
+        pid = self.hover_pid
+        assert pid is not None
+        pm = self._pixmaps.get(pid)
+        if pm is None:
+            if pid not in self._failed:
+                self._request(pid)
+            return
+        f = HOVER_PX / max(pm.width(), pm.height(), 1)
+        tw, th = int(pm.width() * f), int(pm.height() * f)
+        name = os.path.basename(self.view.paths.get(pid, "")) or f"photo {pid}"
+        x = self._hover_pos.x() + 18
+        y = self._hover_pos.y() + 18
+        if x + tw + 8 > self.width():
+            x = self._hover_pos.x() - tw - 18
+        if y + th + 30 > self.height():
+            y = self._hover_pos.y() - th - 36
+        x, y = max(4, x), max(4, y)
+        card = QRect(int(x) - 6, int(y) - 6, tw + 12, th + 30)
+        path = QPainterPath()
+        path.addRoundedRect(card, 6, 6)
+        painter.fillPath(path, QColor(12, 13, 16))
+        painter.drawPixmap(QRect(int(x), int(y), tw, th), pm)
+        painter.setPen(QColor(220, 222, 228))
+        font = QFont(painter.font())
+        font.setPointSizeF(max(7.0, font.pointSizeF() * 0.9))
+        painter.setFont(font)
+        painter.drawText(QRect(int(x), int(y) + th + 2, tw, 20), Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter,
+                         painter.fontMetrics().elidedText(name, Qt.TextElideMode.ElideMiddle, tw))
+
+    def _points_layer(self, painter: QPainter, w: int, h: int) -> tuple[np.ndarray, np.ndarray]:
+        """Draw the points; returns (visible indices, their screen positions). The splatted image is
+        kept until the view, the data or the colours change, so hover and lasso repaints only blit."""
+        key = (w, h, self.scale, self.offset.x(), self.offset.y(), id(self.xy), id(self.colors))
+        cached = self._layer
+        if cached is None or cached[0] != key:
+            vis = self.visible(pad=80)
+            s = self.to_screen(self.xy[vis])
+            img, buf = self._splat(vis, s, w, h, radius=1 if len(vis) > 20000 else 2)
+            cached = self._layer = (key, img, buf, vis, s)
+        painter.drawImage(0, 0, cached[1])
+        return cached[3], cached[4]
+
+    def _splat(self, vis: np.ndarray, s: np.ndarray, w: int, h: int, radius: int) -> tuple[QImage, np.ndarray]:
+        """Points into a numpy buffer padded by radius on every side, so no stamp needs a bounds
+        check; the QImage looks at the unpadded middle through its stride."""
+        r = radius
+        stride = w + 2 * r
+        buf = np.empty((h + 2 * r) * stride, dtype=np.uint32)
         buf.fill(np.uint32(BACKGROUND.rgba()))
-        px = s[:, 0].astype(np.int32)
-        py = s[:, 1].astype(np.int32)
-        cols = self.colors[vis]
+        inside = (s[:, 0] >= 0) & (s[:, 0] < w) & (s[:, 1] >= 0) & (s[:, 1] < h)
+        base = (s[inside, 1].astype(np.int64) + r) * stride + s[inside, 0].astype(np.int64) + r
+        cols = self.colors[vis[inside]]
         # A plus shape at radius 1 (5 pixels), a filled disc above.
-        offsets = [(dx, dy) for dy in range(-radius, radius + 1) for dx in range(-radius, radius + 1)
-                   if dx * dx + dy * dy <= (radius * radius if radius == 1 else radius * radius + radius)]
+        offsets = [(dx, dy) for dy in range(-r, r + 1) for dx in range(-r, r + 1)
+                   if dx * dx + dy * dy <= (r * r if r == 1 else r * r + r)]
         for dx, dy in offsets:
-            x, y = px + dx, py + dy
-            ok = (x >= 0) & (x < w) & (y >= 0) & (y < h)
-            buf[(y[ok] * w + x[ok])] = cols[ok]
-        img = QImage(buf.data, w, h, w * 4, QImage.Format.Format_ARGB32)
-        painter.drawImage(0, 0, img)
+            buf[base + (dy * stride + dx)] = cols
+        img = QImage(buf[r * stride + r:].data, w, h, stride * 4, QImage.Format.Format_RGB32)
+        return img, buf
 
     def _draw_thumbs(self, painter: QPainter, vis: np.ndarray, s: np.ndarray) -> int:
         cell = self._cell_px()
@@ -334,14 +470,15 @@ class MapCanvas(QWidget):
         if event.button() == Qt.MouseButton.LeftButton:
             self._press = self._last = pos
             if event.modifiers() & Qt.KeyboardModifier.ShiftModifier:
-                self._band = QRect(pos, pos)
+                self._lasso = [QPointF(pos)]
 
     def mouseMoveEvent(self, event: Any) -> None:
         pos = event.position().toPoint()
         if self._press is not None and event.buttons() & Qt.MouseButton.LeftButton:
-            if self._band is not None:
-                self._band = QRect(self._press, pos).normalized()
-                self.update()
+            if self._lasso is not None:
+                if (pos - self._last).manhattanLength() >= 2 if self._last is not None else True:
+                    self._lasso.append(QPointF(pos))
+                    self.update()
             elif self._last is not None:
                 self.pan(pos.x() - self._last.x(), pos.y() - self._last.y())
             self._last = pos
@@ -353,12 +490,9 @@ class MapCanvas(QWidget):
         if event.button() != Qt.MouseButton.LeftButton or self._press is None:
             return
         press, self._press, self._last = self._press, None, None
-        if self._band is not None:
-            band, self._band = QRect(press, pos).normalized(), None
-            s = self.to_screen(self.xy)
-            inside = ((s[:, 0] >= band.left()) & (s[:, 0] <= band.right())
-                      & (s[:, 1] >= band.top()) & (s[:, 1] <= band.bottom()))
-            ids = [int(i) for i in self.ids[inside]]
+        if self._lasso is not None:
+            lasso, self._lasso = [*self._lasso, QPointF(pos)], None
+            ids = self.ids_in_polygon(np.array([[p.x(), p.y()] for p in lasso]))
             self.selected = set(ids)
             self.update()
             self.selectionChanged.emit(ids)
@@ -368,16 +502,29 @@ class MapCanvas(QWidget):
             if pid is not None:
                 self.photoActivated.emit(pid)
 
+    def ids_in_polygon(self, poly: np.ndarray) -> list[int]:
+        """Photo ids whose points fall inside a screen-space polygon (a lasso)."""
+        if len(poly) < 3 or len(self.xy) == 0:
+            return []
+        (x0, y0), (x1, y1) = poly.min(axis=0), poly.max(axis=0)
+        cand = self._candidates(x0, y0, x1, y1)
+        s = self.to_screen(self.xy[cand])
+        box = (s[:, 0] >= x0) & (s[:, 0] <= x1) & (s[:, 1] >= y0) & (s[:, 1] <= y1)
+        cand, s = cand[box], s[box]
+        return [int(i) for i in self.ids[cand[_inside_polygon(s, poly)]]]
+
     def _hover(self, pos: QPoint) -> None:
         pid = self.photo_at(pos)
-        if pid is None:
-            QToolTip.hideText()
-            return
-        paths = self.view.thumb_paths(pid)
-        img = next((p for p in paths if p and os.path.exists(p)), None)
-        name = os.path.basename(self.view.paths.get(pid, "")) or f"photo {pid}"
-        html = (f'<img src="{img}" width="256"><br>' if img else "") + name
-        QToolTip.showText(self.mapToGlobal(pos), html, self)
+        if pid != self.hover_pid or pid is not None:
+            self.hover_pid = pid
+            self._hover_pos = QPointF(pos)
+            self.update()
+
+    def leaveEvent(self, event: Any) -> None:
+        if self.hover_pid is not None:
+            self.hover_pid = None
+            self.update()
+        super().leaveEvent(event)
 
 
 class MapView(QWidget):
@@ -387,13 +534,16 @@ class MapView(QWidget):
     contextMenuRequested = Signal(int, QPoint)
     selectionChanged = Signal(list)
 
-    def __init__(self, library: Any = None, space: str = "clip", auto_compute: bool = True) -> None:
-        super().__init__()
+    def __init__(
+        self, library: Any = None, parent: QWidget | None = None, *, space: str = "clip", auto_compute: bool = True
+    ) -> None:
+        super().__init__(parent)
         self.library = library
         self.space = space
         self.auto_compute = auto_compute
         self.paths: dict[int, str] = {}
         self.years: dict[int, int] = {}
+        self.people: dict[int, int] = {}
         self.scores: dict[int, float] = {}
         self.world_cell = 1.0
         self.empty_text = "No map yet: index some photos, then compute the map."
@@ -403,7 +553,7 @@ class MapView(QWidget):
         self.compute_btn.setToolTip("Lay out the whole library again (new photos are placed automatically)")
         self.compute_btn.clicked.connect(lambda: self.compute(full=True))
         self.color_box = QComboBox()
-        self.color_box.addItems(["Folder", "Year", "Search score"])
+        self.color_box.addItems(list(COLOR_MODES))
         self.color_box.currentIndexChanged.connect(lambda _i: self._recolor())
         self.status = QLabel("")
         self.progress = QProgressBar(maximumWidth=200)
@@ -439,25 +589,28 @@ class MapView(QWidget):
             out.append(self.paths[pid])
         return out
 
-    def set_layout(self, ids: Any, xy: Any, paths: dict[int, str] | None = None) -> None:
-        ids = np.asarray(ids, dtype=np.int64)
+    def set_layout(self, ids: Any, xy: Any, meta: Any = None, *, paths: dict[int, str] | None = None) -> None:
+        """Show a layout: ids (n,), xy (n, 2) world coordinates, and per photo what to colour by.
+
+        meta: {photo id: {'path', 'year', 'person'}} (as layout2d.map_meta returns; any key may
+        be missing). When None and a library is set, it is read from the catalog. paths= is a
+        shortcut for meta with paths only.
+        """
+        ids = np.asarray(ids, dtype=np.int64).reshape(-1)
         xy = np.asarray(xy, dtype=np.float64).reshape(-1, 2)
+        if meta is None and paths is None and self.library is not None and len(ids):
+            from photoindex.core.layout2d import map_meta
+
+            meta = map_meta(self.library.catalog(), ids.tolist())
         if paths is not None:
-            self.paths = dict(paths)
-        elif self.library is not None and len(ids):
-            photos = self.library.catalog().photos(ids.tolist())
-            self.paths = {pid: p.path for pid, p in photos.items()}
-            self.years = {}
-            for pid, p in photos.items():
-                t = p.taken_at
-                if t:
-                    try:
-                        self.years[pid] = datetime.fromtimestamp(t).year
-                    except (OverflowError, OSError, ValueError):
-                        pass
+            meta = {int(k): {"path": v} for k, v in paths.items()}
+        if meta is not None:
+            self.paths = {k: m["path"] for k, m in meta.items() if m.get("path")}
+            self.years = {k: int(m["year"]) for k, m in meta.items() if m.get("year")}
+            self.people = {k: int(m["person"]) for k, m in meta.items() if m.get("person") is not None}
         c = self.canvas
         first = len(c.xy) == 0
-        c.ids, c.xy = ids, xy
+        c.set_points(ids, xy)
         if len(xy) > 1:
             lo, hi = xy.min(axis=0), xy.max(axis=0)
             area = float(np.prod(np.maximum(hi - lo, 1e-6)))
@@ -474,16 +627,16 @@ class MapView(QWidget):
     def set_scores(self, scores: dict[int, float]) -> None:
         """Colour points by a search's score (others dimmed) so a search lights up its region."""
         self.scores = dict(scores)
-        if scores and self.color_box.currentIndex() != 2:
-            self.color_box.setCurrentIndex(2)  # triggers _recolor
+        if scores and self.color_box.currentIndex() != SCORE_MODE:
+            self.color_box.setCurrentIndex(SCORE_MODE)  # triggers _recolor
         else:
             self._recolor()
 
     def _recolor(self) -> None:
         c = self.canvas
         n = len(c.ids)
-        mode = self.color_box.currentIndex()
-        if mode == 2:
+        mode = COLOR_MODES[self.color_box.currentIndex()]
+        if mode == "Search score":
             cols = np.full(n, 0xFF3A3D45, dtype=np.uint32)
             if self.scores and n:
                 vals = np.array([self.scores.get(int(i), np.nan) for i in c.ids], dtype=np.float64)
@@ -491,7 +644,17 @@ class MapView(QWidget):
                 if has.any():
                     lo, hi = np.nanmin(vals), np.nanmax(vals)
                     cols[has] = _ramp((vals[has] - lo) / (hi - lo if hi > lo else 1.0))
-        elif mode == 1:
+        elif mode == "Person":
+            cols = np.full(n, 0xFF3A3D45, dtype=np.uint32)  # nobody known: dimmed
+            cache: dict[int, int] = {}
+            for k, pid in enumerate(c.ids.tolist()):
+                person = self.people.get(pid)
+                if person is not None:
+                    rgb = cache.get(person)
+                    if rgb is None:
+                        rgb = cache[person] = _folder_rgb(f"person:{person}")
+                    cols[k] = rgb
+        elif mode == "Year":
             years = np.array([self.years.get(int(i), 0) for i in c.ids], dtype=np.float64)
             cols = np.full(n, 0xFF808080, dtype=np.uint32)
             known = years > 0
@@ -499,13 +662,13 @@ class MapView(QWidget):
                 lo, hi = years[known].min(), years[known].max()
                 cols[known] = _ramp((years[known] - lo) / (hi - lo if hi > lo else 1.0))
         else:
-            cache: dict[str, int] = {}
+            folders: dict[str, int] = {}
             cols = np.empty(n, dtype=np.uint32)
-            for k, pid in enumerate(c.ids):
-                folder = os.path.dirname(self.paths.get(int(pid), ""))
-                rgb = cache.get(folder)
+            for k, pid in enumerate(c.ids.tolist()):
+                folder = os.path.dirname(self.paths.get(pid, ""))
+                rgb = folders.get(folder)
                 if rgb is None:
-                    rgb = cache[folder] = _folder_rgb(folder)
+                    rgb = folders[folder] = _folder_rgb(folder)
                 cols[k] = rgb
         c.colors = cols
         c.update()

@@ -203,3 +203,22 @@ def test_cli_map_png_and_json(tmp_path, monkeypatch, capsys):
     with Image.open(out) as im:
         assert im.size == (640, 360) and im.format == "PNG"
     assert doc["out"]["thumbnails"] > 0
+
+
+def test_map_meta_paths_years_people(tmp_path):
+    x, _, _ = clusters(n_per=3, k=2, dim=8)
+    cat = _catalog_with(tmp_path, x)
+    ids = [int(i) for i in cat.vector_ids("clip")]
+    with cat.transaction():
+        cat.conn.execute("UPDATE photos SET taken_at = ? WHERE id = ?", (1_400_000_000.0, ids[0]))
+        cat.conn.execute("INSERT INTO people(id, name, created_at) VALUES (5, 'Ann', 0), (6, 'Bo', 0)")
+        cat.conn.execute("INSERT INTO people(id, name, hidden, created_at) VALUES (7, 'Hidden', 1, 0)")
+        for person, size in ((5, 10.0), (6, 40.0)):  # two people in photo 0: the larger face wins
+            cat.conn.execute("INSERT INTO faces(photo_id, x, y, w, h, score, descriptor, person_id)"
+                             " VALUES (?, 0, 0, ?, ?, 1, x'00', ?)", (ids[0], size, size, person))
+        cat.conn.execute("INSERT INTO faces(photo_id, x, y, w, h, score, descriptor, person_id)"
+                         " VALUES (?, 0, 0, 5, 5, 1, x'00', 7)", (ids[1],))
+    meta = layout2d.map_meta(cat, ids)
+    assert meta[ids[0]]["person"] == 6 and meta[ids[1]]["person"] is None and meta[ids[2]]["person"] is None
+    assert meta[ids[0]]["year"] == 2014 and meta[ids[0]]["path"].startswith("/p/")
+    cat.close()

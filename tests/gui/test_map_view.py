@@ -1,10 +1,11 @@
-"""The Map view: zoom, pan, click, right-click, rubber band and search colouring on a generated map."""
+"""The Map view: zoom, pan, hover, click, right-click, lasso and colouring on a generated map."""
 
 from __future__ import annotations
 
 import numpy as np
 import pytest
 from PySide6.QtCore import QPoint, QPointF, Qt
+from PySide6.QtGui import QColor
 
 from photoindex.gui.map_view import MapView
 
@@ -12,6 +13,7 @@ from photoindex.gui.map_view import MapView
 @pytest.fixture
 def view(qtbot):
     v = MapView(None, auto_compute=False)
+    assert v.parent() is None
     qtbot.addWidget(v)
     v.resize(800, 600)
     v.show()
@@ -20,7 +22,9 @@ def view(qtbot):
     centers = np.array([[-20.0, -10.0], [15.0, 12.0], [25.0, -18.0]])
     xy = np.concatenate([c + rng.normal(size=(100, 2)) for c in centers])
     ids = np.arange(1000, 1000 + len(xy))
-    v.set_layout(ids, xy, paths={int(i): f"/p/f{k // 100}/img{k}.jpg" for k, i in enumerate(ids)})
+    meta = {int(i): {"path": f"/p/f{k // 100}/img{k}.jpg", "year": 2000 + k // 100,
+                     "person": (7 if k < 50 else None)} for k, i in enumerate(ids)}
+    v.set_layout(ids, xy, meta)
     return v
 
 
@@ -80,27 +84,91 @@ def test_click_and_right_click(view, qtbot):
         qtbot.mouseClick(c, Qt.MouseButton.LeftButton, pos=QPoint(2, 2))
 
 
-def test_rubber_band_selects_a_cluster(view, qtbot):
+def _drag_lasso(qtbot, c, points):
+    qtbot.mousePress(c, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.ShiftModifier, points[0])
+    for p in points[1:]:
+        qtbot.mouseMove(c, p)
+    qtbot.mouseRelease(c, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.ShiftModifier, points[-1])
+
+
+def test_lasso_selects_a_cluster(view, qtbot):
     c = view.canvas
     s = c.to_screen(c.xy)
     cl = s[100:200]
-    a = QPoint(int(cl[:, 0].min()) - 3, int(cl[:, 1].min()) - 3)
-    b = QPoint(int(cl[:, 0].max()) + 3, int(cl[:, 1].max()) + 3)
+    centre = cl.mean(axis=0)
+    r = np.hypot(*(cl - centre).T).max() + 4
+    # A rough circle around the middle cluster, drawn as a user would.
+    ring = [QPoint(int(centre[0] + r * np.cos(a)), int(centre[1] + r * np.sin(a)))
+            for a in np.linspace(0, 2 * np.pi, 40)]
     with qtbot.waitSignal(view.selectionChanged, timeout=1000) as got:
-        qtbot.mousePress(c, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.ShiftModifier, a)
-        qtbot.mouseMove(c, (a + b) / 2)
-        qtbot.mouseMove(c, b)
-        qtbot.mouseRelease(c, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.ShiftModifier, b)
+        _drag_lasso(qtbot, c, ring)
     assert sorted(got.args[0]) == list(range(1100, 1200))
+    c.grab()  # selection rings paint
+
+    # A thin lasso that misses every point selects nothing; a plain drag selects nothing either.
+    with qtbot.waitSignal(view.selectionChanged, timeout=1000) as got:
+        _drag_lasso(qtbot, c, [QPoint(2, 2), QPoint(30, 2), QPoint(30, 4), QPoint(2, 4)])
+    assert got.args[0] == []
 
 
-def test_scores_and_hover(view, qtbot):
+def test_grid_culling_matches_brute_force():
+    from photoindex.gui.map_view import SpatialGrid
+
+    rng = np.random.default_rng(3)
+    xy = np.concatenate([rng.normal(size=(3000, 2)) * 5, rng.uniform(-40, 40, size=(2000, 2))])
+    grid = SpatialGrid(xy)
+    assert grid.query(-1000, -1000, 1000, 1000) is None
+    for x0, y0, w, h in [(-3, -2, 4, 5), (10, 10, 0.5, 0.5), (-40, 30, 80, 20), (100, 100, 5, 5)]:
+        got = grid.query(x0, y0, x0 + w, y0 + h)
+        inside = np.flatnonzero((xy[:, 0] >= x0) & (xy[:, 0] <= x0 + w) & (xy[:, 1] >= y0) & (xy[:, 1] <= y0 + h))
+        assert got is not None and set(inside.tolist()) <= set(got.tolist())
+        assert len(got) <= max(4 * len(inside), 400)  # a superset, but not the whole map
+
+
+def test_colour_by_score_person_year_folder(view, qtbot):
+    from photoindex.gui.map_view import COLOR_MODES
+
     c = view.canvas
     view.set_scores({1000 + k: k / 100 for k in range(100)})
-    assert view.color_box.currentIndex() == 2
+    assert COLOR_MODES[view.color_box.currentIndex()] == "Search score"
     assert len(set(c.colors[:100].tolist())) > 10 and len(set(c.colors[100:].tolist())) == 1
-    qtbot.mouseMove(c, _screen(view, 1005))  # hover shows a tooltip without error
-    c.grab()
+    # Higher score, brighter point: the search lights up its region.
+    lum = [((int(v) >> 16 & 255) + (int(v) >> 8 & 255)) for v in c.colors[:100]]
+    assert lum[99] > lum[0]
+    view.color_box.setCurrentIndex(COLOR_MODES.index("Person"))
+    assert len(set(c.colors[:50].tolist())) == 1 and c.colors[0] != c.colors[60]
+    view.color_box.setCurrentIndex(COLOR_MODES.index("Year"))
+    assert len({int(c.colors[k]) for k in (0, 150, 250)}) == 3
+    view.color_box.setCurrentIndex(COLOR_MODES.index("Folder"))
+    assert c.colors[0] == c.colors[99] and c.colors[0] != c.colors[100]
+
+
+def test_hover_shows_a_larger_thumbnail(view, qtbot, tmp_path):
+    from PIL import Image
+
+    c = view.canvas
+    p = tmp_path / "hover.jpg"
+    Image.new("RGB", (300, 200), (250, 20, 20)).save(p)
+    view.paths[1005] = str(p)
+    c.zoom(6.0, QPointF(*c.to_screen(np.array([[-20.0, -10.0]]))[0]))
+    pos = _screen(view, 1005)
+    c.pan(c.width() / 3 - pos.x(), c.height() / 3 - pos.y())  # the card has room on the right
+    pos = _screen(view, 1005)
+    target = c.photo_at(pos)
+    if target != 1005:  # another photo sits on the same pixel: it is the one hovered
+        view.paths[target] = str(p)
+    qtbot.mouseMove(c, pos)
+    assert c.hover_pid == target
+    qtbot.waitUntil(lambda: c.pixmap(target) is not None, timeout=5000)
+    img = c.grab().toImage()
+    # The card is drawn beside the cursor: a 256-px-wide patch of the photo's red.
+    red = [x for x in range(pos.x(), c.width(), 2)
+           if QColor(img.pixel(x, pos.y() + 80)).red() > 200 and QColor(img.pixel(x, pos.y() + 80)).green() < 60]
+    assert red and 240 <= red[-1] - red[0] <= 260
+    empty = next(QPoint(x, y) for x in range(5, c.width(), 20) for y in range(5, c.height(), 20)
+                 if c.photo_at(QPoint(x, y)) is None)
+    qtbot.mouseMove(c, empty)
+    assert c.hover_pid is None
 
 
 def test_thumbnails_load_lazily_when_zoomed_in(view, qtbot, tmp_path):
@@ -137,3 +205,26 @@ def test_with_a_library_computes_in_background(qtbot, tiny_settings):
     assert len(v.canvas.ids) == 40, v.status.text()
     assert v.compute_btn.isEnabled()
     lib.close()
+
+
+def test_none_stays_alive_through_many_frames(view, qtbot, tmp_path):
+    """PySide6 6.12 on Python 3.11 drops a reference to None per void call; hundreds of frames of
+    thumbnails used to abort the process (none_dealloc)."""
+    import sys
+
+    from PIL import Image
+
+    c = view.canvas
+    p = tmp_path / "t.jpg"
+    Image.new("RGB", (64, 48), (10, 200, 10)).save(p)
+    for k in range(300):
+        view.paths[1000 + k] = str(p)
+    c.zoom(40.0, QPointF(*c.to_screen(np.array([[15.0, 12.0]]))[0]))
+    c.grab()
+    qtbot.waitUntil(lambda: c.pool.activeThreadCount() == 0, timeout=5000)
+    for k in range(200):
+        c.pan(1 if k % 2 else -1, 0)
+        c.grab()
+    assert c.last_paint_info["thumbs"] > 0
+    if sys.version_info < (3, 12):
+        assert sys.getrefcount(None) > 1 << 20

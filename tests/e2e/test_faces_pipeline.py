@@ -40,7 +40,7 @@ def test_clustering_reaches_f1_and_never_mixes_identities(indexed) -> None:
         for row in csv.DictReader(fh):
             truth[str((FACES / row["file"]).resolve())] = row["identity"]
     assigned: dict[str, int | None] = {}
-    for path, identity in truth.items():
+    for path in truth:
         photo = cat.photo_by_path(path)
         assert photo is not None and photo.status == "ok", path
         faces = F.faces_of_photo(cat, photo.id)

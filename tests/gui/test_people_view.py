@@ -34,7 +34,7 @@ def _people_library(tiny_settings):
 def test_people_grid_biggest_first_rename_merge_and_open(qtbot, tiny_settings) -> None:
     from PySide6.QtCore import Qt
 
-    from photoindex.gui.people_view import PersonIdRole, PeopleView
+    from photoindex.gui.people_view import PeopleView, PersonIdRole
 
     lib = _people_library(tiny_settings)
     view = PeopleView(lib)

@@ -41,16 +41,21 @@ COLOR_MODES = ("Folder", "Year", "Person", "Search score")
 SCORE_MODE = COLOR_MODES.index("Search score")
 
 
-def keep_none_alive() -> None:
-    """Work around PySide6 6.12 on CPython 3.11: every void-returning binding (QPainter.fillRect,
-    drawPixmap, drawImage, QWidget.update, ...) drops one reference to None without taking one
-    (measured: -1000 after 1000 calls). None is not immortal before Python 3.12, so a paint loop
-    drawing a few hundred thumbnails per frame ends in 'Fatal Python error: none_dealloc' within
-    seconds of panning. Topping the count up keeps None alive; it is a no-op on 3.12+."""
+def keep_singletons_alive() -> None:
+    """Work around PySide6 6.12 on CPython 3.11: void-returning bindings (QPainter.fillRect,
+    drawPixmap, drawImage, QWidget.update, ...) drop a reference to None, and Signal.emit drops
+    one to True, without taking them (measured: -1000 after 1000 calls). These singletons are not
+    immortal before Python 3.12, so a zoomed-in map aborted with 'none_dealloc' after about 60
+    frames of thumbnails, and with 'bool_dealloc' after a few thousand thumbnail loads. Topping
+    their counts up keeps them alive; a no-op on 3.12+ where they are immortal."""
     if sys.version_info >= (3, 12) or sys.implementation.name != "cpython":
         return
-    if sys.getrefcount(None) < 1 << 24:
-        ctypes.c_ssize_t.from_address(id(None)).value += 1 << 30
+    for obj in (None, True, False):
+        if sys.getrefcount(obj) < 1 << 24:
+            ctypes.c_ssize_t.from_address(id(obj)).value += 1 << 30
+
+
+keep_none_alive = keep_singletons_alive
 
 
 class SpatialGrid:
@@ -281,7 +286,7 @@ class MapCanvas(QWidget):
     # -- painting --------------------------------------------------------------------------------
 
     def paintEvent(self, event: Any) -> None:
-        keep_none_alive()
+        keep_singletons_alive()
         w, h = self.width(), self.height()
         painter = QPainter(self)
         info = {"visible": 0, "thumbs": 0}
@@ -412,6 +417,7 @@ class MapCanvas(QWidget):
         self.pool.start(_ThumbJob(pid, self.view.thumb_paths(pid), self._signals))
 
     def _thumb_loaded(self, pid: int, img: QImage) -> None:
+        keep_singletons_alive()  # every emit that brought us here dropped a reference to True
         if img.isNull():
             self._failed.add(pid)  # no thumbnail and no readable file: it stays a point
             self.update()
@@ -705,6 +711,7 @@ class MapView(QWidget):
         self.worker.start()
 
     def _on_progress(self, done: int, total: int) -> None:
+        keep_singletons_alive()
         self.progress.setRange(0, max(total, 1))
         self.progress.setValue(done)
 

@@ -62,7 +62,8 @@ class SpatialGrid:
     """Point indices bucketed into a G x G world-space grid and sorted by cell (cell = row * G +
     col), so the points of a run of cells in one row are one contiguous slice of `order`."""
 
-    def __init__(self, xy: np.ndarray) -> None:
+    def __init__(self, xy: np.ndarray, priority: np.ndarray | None = None) -> None:
+        """priority: per point, higher is painted later (on top) within its cell."""
         n = len(xy)
         self.g = int(np.clip(np.sqrt(max(n, 1) / 4), 1, 512))
         self.lo = xy.min(axis=0) if n else np.zeros(2)
@@ -70,7 +71,8 @@ class SpatialGrid:
         self.cell = np.maximum(span, 1e-9) / self.g
         cx, cy = self._cells(xy)
         key = cy * self.g + cx
-        self.order = np.argsort(key, kind="stable")
+        self.order = np.argsort(key, kind="stable") if priority is None else np.lexsort((priority, key))
+        self.all = np.arange(n) if priority is None else np.argsort(priority, kind="stable")
         self.starts = np.searchsorted(key[self.order], np.arange(self.g * self.g + 1))
 
     def _cells(self, xy: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -113,13 +115,18 @@ def _folder_rgb(folder: str) -> int:
     return 0xFF000000 | (r << 16) | (g << 8) | b
 
 
+_RAMP = np.array([  # dim slate -> violet -> red-orange -> yellow (magma-like): low scores recede
+    [58, 62, 82], [92, 54, 140], [190, 60, 110], [245, 130, 50], [252, 230, 90],
+], dtype=np.float64)
+
+
 def _ramp(values: np.ndarray) -> np.ndarray:
-    """0..1 -> ARGB32 on a dark-blue .. yellow ramp."""
-    v = np.clip(values, 0, 1)
-    r = (40 + 215 * v).astype(np.uint32)
-    g = (50 + 180 * v**0.8).astype(np.uint32)
-    b = (140 * (1 - v) + 40).astype(np.uint32)
-    return np.uint32(0xFF000000) | (r << 16) | (g << 8) | b
+    """0..1 -> ARGB32 along _RAMP."""
+    v = np.clip(np.asarray(values, dtype=np.float64), 0, 1) * (len(_RAMP) - 1)
+    i = np.minimum(v.astype(np.int64), len(_RAMP) - 2)
+    f = (v - i)[:, None]
+    rgb = (_RAMP[i] * (1 - f) + _RAMP[i + 1] * f).astype(np.uint32)
+    return np.uint32(0xFF000000) | (rgb[:, 0] << 16) | (rgb[:, 1] << 8) | rgb[:, 2]
 
 
 class _ThumbSignals(QObject):
@@ -186,6 +193,7 @@ class MapCanvas(QWidget):
         self.selected: set[int] = set()
         self.scale = 1.0
         self.offset = QPointF(0, 0)
+        self.priority: np.ndarray | None = None
         self.grid = SpatialGrid(self.xy)
         self._layer: tuple[Any, ...] | None = None
         self._press: QPoint | None = None
@@ -235,9 +243,19 @@ class MapCanvas(QWidget):
 
     def set_points(self, ids: np.ndarray, xy: np.ndarray) -> None:
         self.ids, self.xy = ids, xy
+        self.priority = None
         self.grid = SpatialGrid(xy)
         self.selected &= set(ids.tolist())
         self.hover_pid = None
+
+    def set_colors(self, colors: np.ndarray, priority: np.ndarray | None = None) -> None:
+        """Colours per point (ARGB32); points of higher priority are painted over the others (a
+        search's best matches stay visible inside a crowd)."""
+        self.colors = colors
+        if priority is not None or self.priority is not None:
+            self.priority = priority
+            self.grid = SpatialGrid(self.xy, priority)
+        self.update()
 
     def to_world(self, x: float, y: float) -> tuple[float, float]:
         return (x - self.offset.x()) / self.scale, (y - self.offset.y()) / self.scale
@@ -247,7 +265,7 @@ class MapCanvas(QWidget):
         wx0, wy0 = self.to_world(x0, y0)
         wx1, wy1 = self.to_world(x1, y1)
         got = self.grid.query(wx0, wy0, wx1, wy1)
-        return np.arange(len(self.xy)) if got is None else got
+        return self.grid.all if got is None else got
 
     def visible(self, pad: float = 0.0) -> np.ndarray:
         """Indices of the points inside the widget (plus a margin in pixels)."""
@@ -642,14 +660,16 @@ class MapView(QWidget):
         c = self.canvas
         n = len(c.ids)
         mode = COLOR_MODES[self.color_box.currentIndex()]
+        priority = None
         if mode == "Search score":
             cols = np.full(n, 0xFF3A3D45, dtype=np.uint32)
             if self.scores and n:
-                vals = np.array([self.scores.get(int(i), np.nan) for i in c.ids], dtype=np.float64)
+                vals = np.array([self.scores.get(int(i), np.nan) for i in c.ids.tolist()], dtype=np.float64)
                 has = ~np.isnan(vals)
                 if has.any():
                     lo, hi = np.nanmin(vals), np.nanmax(vals)
                     cols[has] = _ramp((vals[has] - lo) / (hi - lo if hi > lo else 1.0))
+                    priority = np.where(has, vals, -np.inf)
         elif mode == "Person":
             cols = np.full(n, 0xFF3A3D45, dtype=np.uint32)  # nobody known: dimmed
             cache: dict[int, int] = {}
@@ -676,8 +696,7 @@ class MapView(QWidget):
                 if rgb is None:
                     rgb = folders[folder] = _folder_rgb(folder)
                 cols[k] = rgb
-        c.colors = cols
-        c.update()
+        c.set_colors(cols, priority)
 
     def reload(self) -> None:
         if self.library is None:

@@ -228,3 +228,22 @@ def test_none_stays_alive_through_many_frames(view, qtbot, tmp_path):
     assert c.last_paint_info["thumbs"] > 0
     if sys.version_info < (3, 12):
         assert min(sys.getrefcount(None), sys.getrefcount(True), sys.getrefcount(False)) > 1 << 20
+
+
+def test_best_search_match_is_painted_on_top(qtbot):
+    from photoindex.gui.map_view import MapView
+
+    v = MapView(None, auto_compute=False)
+    qtbot.addWidget(v)
+    v.resize(400, 300)
+    v.show()
+    xy = np.array([[0.0, 0.0], [0.0, 0.0], [10.0, 10.0]])
+    for best in (1, 2):  # whichever index it has, the better score wins the pixel
+        v.set_layout(np.array([1, 2, 3]), xy, paths={1: "/a/1.jpg", 2: "/a/2.jpg", 3: "/a/3.jpg"})
+        v.set_scores({best: 0.9, 3 - best: 0.1, 3: 0.5})
+        c = v.canvas
+        x, y = c.to_screen(xy[:1])[0]
+        c.grab()  # zoomed in enough for thumbnails: none can load, so they stay points
+        qtbot.waitUntil(lambda c=c: c._requested and c._requested <= c._failed, timeout=5000)
+        pixel = c.grab().toImage().pixel(int(x), int(y))
+        assert pixel == int(c.colors[best - 1]) and pixel != int(c.colors[2 - best])

@@ -305,8 +305,14 @@ class MapCanvas(QWidget):
 
     def paintEvent(self, event: Any) -> None:
         keep_singletons_alive()
-        w, h = self.width(), self.height()
         painter = QPainter(self)
+        try:
+            self._paint(painter)
+        finally:
+            painter.end()  # an exception must never leave the painter active: Qt would crash later
+
+    def _paint(self, painter: QPainter) -> None:
+        w, h = self.width(), self.height()
         info = {"visible": 0, "thumbs": 0}
         if len(self.xy):
             vis, s = self._points_layer(painter, w, h)
@@ -329,7 +335,6 @@ class MapCanvas(QWidget):
             painter.setPen(QPen(QColor(120, 180, 255), 1.5, Qt.PenStyle.DashLine))
             painter.setBrush(QColor(120, 180, 255, 40))
             painter.drawPolygon(QPolygonF(self._lasso))
-        painter.end()
         self.last_paint_info = info
 
     def _draw_hover(self, painter: QPainter) -> None:
@@ -395,6 +400,8 @@ class MapCanvas(QWidget):
         return img, buf
 
     def _draw_thumbs(self, painter: QPainter, vis: np.ndarray, s: np.ndarray) -> int:
+        if len(vis) == 0:
+            return 0
         cell = self._cell_px()
         gx = np.floor(s[:, 0] / cell).astype(np.int64)
         gy = np.floor(s[:, 1] / cell).astype(np.int64)

@@ -1,7 +1,15 @@
 """Map benchmarks: t-SNE layout time at 10,000 (and with --big 100,000) clustered 512-d points,
 placement of 1,000 new photos, and Map view paint time per frame at 100,000 points.
 
-    .venv/bin/python bench/bench_layout.py [--big] [--skip-layout]
+    .venv/bin/python bench/bench_layout.py [--big] [--runs N] [--skip-layout | --only-layout]
+
+Figures on the 2-core AMD EPYC dev box (shared with other jobs; the load average is printed with
+each layout run because it moves the figures by 2x):
+    layout 10,000: median 39.0 s over 3 runs (load ~3.8)
+    layout 100,000: 173 s once at load ~2.3 (380 s at load 6.4: PCA + kNN 110 s, early 68 s, main 203 s)
+    place_new 1,000 among 10,000: 0.13 s; among 100,000: 1.9 s (median of 5)
+    paint 100,000 points zoomed out: panning 12-15 ms median, max 16.8 ms; unchanged view ~1 ms
+    paint zoomed in (613 visible, 253 thumbnails): panning 6.6-11 ms median; unchanged 6-10 ms
 """
 
 from __future__ import annotations
@@ -27,27 +35,59 @@ def clustered(n: int, dim: int = 512, k: int = 50, seed: int = 0) -> np.ndarray:
     return x
 
 
-def bench_layout(n: int) -> np.ndarray:
-    from photoindex.core.layout2d import compute_layout
+def load() -> str:
+    try:
+        return f"load average {os.getloadavg()[0]:.1f}"
+    except OSError:
+        return ""
+
+
+def bench_layout(n: int, runs: int = 1) -> np.ndarray:
+    from photoindex.core.layout2d import EARLY_ITERS, compute_layout
 
     x = clustered(n)
-    t = time.perf_counter()
-    xy = compute_layout(x, seed=0)
-    print(f"layout {n:>7,} points: {time.perf_counter() - t:7.1f} s", flush=True)
+    times = []
+    for _ in range(runs):
+        marks: dict[str, float] = {}
+
+        def progress(done: int, total: int, marks: dict[str, float] = marks) -> None:
+            now = time.perf_counter()
+            marks.setdefault("first", now)
+            if done >= EARLY_ITERS:
+                marks.setdefault("early", now)
+
+        t = time.perf_counter()
+        xy = compute_layout(x, seed=0, progress=progress)
+        end = time.perf_counter()
+        times.append(end - t)
+        print(f"  run: {end - t:6.1f} s = PCA + kNN affinities {marks['first'] - t:5.1f} s,"
+              f" early exaggeration {marks['early'] - marks['first']:5.1f} s, main {end - marks['early']:5.1f} s"
+              f" ({load()})", flush=True)
+    print(f"layout {n:>7,} points: median {statistics.median(times):7.1f} s over {runs} run(s)"
+          f" (min {min(times):.1f} s)", flush=True)
     return xy
 
 
-def bench_place(n_ref: int = 10_000, n_new: int = 1_000) -> None:
+def bench_place(n_ref: int = 100_000, n_new: int = 1_000, runs: int = 5) -> None:
     from photoindex.core.layout2d import place_new
 
     x = clustered(n_ref + n_new)
     ref_xy = np.random.default_rng(1).normal(size=(n_ref, 2)).astype(np.float32)
-    t = time.perf_counter()
-    place_new(x[:n_ref], ref_xy, x[n_ref:])
-    print(f"place_new {n_new:,} new among {n_ref:,}: {time.perf_counter() - t:7.3f} s", flush=True)
+    times = []
+    for _ in range(runs):
+        t = time.perf_counter()
+        place_new(x[:n_ref], ref_xy, x[n_ref:])
+        times.append(time.perf_counter() - t)
+    print(f"place_new {n_new:,} new among {n_ref:,}: median {statistics.median(times):6.3f} s over {runs} runs",
+          flush=True)
 
 
-def bench_paint(n: int = 100_000, frames: int = 20) -> None:
+def bench_paint(n: int = 100_000, frames: int = 30) -> None:
+    """Paint time per frame while panning (every frame re-splats the points) and for a repaint of
+    an unchanged view (hover, lasso: a blit), zoomed out and zoomed in with thumbnails showing."""
+    import tempfile
+
+    from PIL import Image
     from PySide6.QtCore import QPointF
     from PySide6.QtWidgets import QApplication
 
@@ -58,27 +98,44 @@ def bench_paint(n: int = 100_000, frames: int = 20) -> None:
     centers = rng.normal(scale=40, size=(60, 2))
     xy = centers[rng.integers(0, 60, n)] + rng.normal(size=(n, 2)) * 3
     ids = np.arange(1, n + 1)
+    tmp = Path(tempfile.mkdtemp(prefix="bench-map-"))
+    files = []
+    for k in range(24):  # real JPEG thumbnails, shared round-robin
+        f = tmp / f"{k}.jpg"
+        Image.new("RGB", (320, 240), (40 + 8 * k, 120, 200 - 6 * k)).save(f, quality=85)
+        files.append(str(f))
     view = MapView(None, auto_compute=False)
     view.resize(1280, 800)
     view.show()
     app.processEvents()
-    view.set_layout(ids, xy, paths={int(i): f"/p/f{i % 40}/img{i}.jpg" for i in ids})
+    view.set_layout(ids, xy, paths={int(i): files[int(i) % len(files)] for i in ids})
     c = view.canvas
 
     def timed(label: str) -> None:
         c.grab()
-        times = []
-        for _ in range(frames):
+        moving, still = [], []
+        for k in range(frames):
+            c.pan(1 if k % 2 == 0 else -1, 0)
             t = time.perf_counter()
             c.grab()
-            times.append((time.perf_counter() - t) * 1000)
+            moving.append((time.perf_counter() - t) * 1000)
+            t = time.perf_counter()
+            c.grab()
+            still.append((time.perf_counter() - t) * 1000)
         info = c.last_paint_info
-        print(f"paint {n:,} points {label:<10}: median {statistics.median(times):6.1f} ms,"
-              f" max {max(times):6.1f} ms  ({info['visible']:,} visible, {info['thumbs']} thumbnails)", flush=True)
+        print(f"paint {n:,} points {label:<10}: panning median {statistics.median(moving):5.1f} ms"
+              f" (max {max(moving):5.1f}), unchanged view {statistics.median(still):4.1f} ms"
+              f"  [{info['visible']:,} visible, {info['thumbs']} thumbnails]", flush=True)
 
     c.fit()
     timed("zoomed out")
-    c.zoom(25.0, QPointF(*c.to_screen(centers[:1])[0]))
+    c.zoom(60.0, QPointF(*c.to_screen(centers[:1])[0]))
+    c.grab()
+    deadline = time.monotonic() + 20
+    while time.monotonic() < deadline and c.pool.activeThreadCount():
+        app.processEvents()
+        time.sleep(0.01)
+    app.processEvents()
     timed("zoomed in")
     view.close()
 
@@ -87,13 +144,18 @@ def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--big", action="store_true", help="also lay out 100,000 points (minutes)")
     ap.add_argument("--skip-layout", action="store_true")
+    ap.add_argument("--only-layout", action="store_true")
+    ap.add_argument("--runs", type=int, default=3, help="runs of the 10,000-point layout (median)")
     args = ap.parse_args()
-    print(f"cpu cores: {os.cpu_count()}")
+    print(f"cpu cores: {os.cpu_count()}; {load()}")
     if not args.skip_layout:
-        bench_layout(10_000)
+        bench_layout(10_000, runs=args.runs)
         if args.big:
             bench_layout(100_000)
-    bench_place()
+    if args.only_layout:
+        return
+    bench_place(10_000)
+    bench_place(100_000)
     bench_paint()
 
 

@@ -1,21 +1,24 @@
-"""The library window: sidebar, search, grid, status bar with indexing controls."""
+"""The library window: sidebar, search bar, grid, status bar with indexing controls.
+
+Everything slow runs off the GUI thread: catalog reads of many rows and the folder list on
+io_runner, model work (text encoding, similarity) on search_runner, indexing on IndexWorker,
+thumbnails on the grid's own pool. Results come back by signal and are dropped when a newer
+request has been made since (the token).
+"""
 
 from __future__ import annotations
 
 import os
 import subprocess
 import sys
-import time
 from typing import Any
 
-from PySide6.QtCore import QFileSystemWatcher, QPoint, Qt, QTimer, QUrl
-from PySide6.QtGui import QDesktopServices, QGuiApplication, QImage, QKeySequence, QShortcut
+from PySide6.QtCore import QFileSystemWatcher, QPoint, QSize, Qt, QTimer, QUrl
+from PySide6.QtGui import QDesktopServices, QFont, QGuiApplication, QImage, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
-    QCheckBox,
-    QComboBox,
+    QFrame,
     QHBoxLayout,
     QLabel,
-    QLineEdit,
     QListWidget,
     QListWidgetItem,
     QMainWindow,
@@ -25,43 +28,90 @@ from PySide6.QtWidgets import (
     QPushButton,
     QSplitter,
     QStackedWidget,
+    QStyle,
     QToolButton,
     QVBoxLayout,
     QWidget,
 )
 
 from photoindex.core.imageio import is_photo_name
-from photoindex.gui.grid import GridItem, PhotoGrid, PhotoModel
-from photoindex.gui.panels import FailuresPanel, WelcomePage
+from photoindex.gui.compat import keep_singletons_alive
+from photoindex.gui.failures_panel import FailuresPanel
+from photoindex.gui.grid import GridItem, PhotoGrid, PhotoModel, rows_by_id
+from photoindex.gui.search_bar import SearchBar
 from photoindex.gui.tasks import IndexWorker, TaskRunner
 from photoindex.gui.thumbs import ThumbnailCache
+from photoindex.gui.welcome import WelcomePage
 
 PAGE_WELCOME, PAGE_GRID, PAGE_PEOPLE, PAGE_MAP, PAGE_FAILURES = range(5)
-DATE_RANGES = [("Any time", None), ("Last 30 days", 30), ("Last 12 months", 365), ("This year", "year")]
+OPTIONAL_PAGES = {PAGE_PEOPLE: ("people_view", "PeopleView", "People"), PAGE_MAP: ("map_view", "MapView", "Map")}
+REFRESH_MS = 1500  # while indexing, the grid reloads at most this often
+MAX_WATCHED_FOLDERS = 2000  # inotify watches are a shared, limited resource
+
+SIDEBAR_STYLE = """
+QListWidget { border: none; background: transparent; outline: none; }
+QListWidget::item { padding: 5px 6px; border-radius: 5px; }
+QListWidget::item:selected { background: palette(highlight); color: palette(highlighted-text); }
+QListWidget::item:hover:!selected { background: palette(midlight); }
+"""
+BANNER_STYLE = "QFrame#banner { border: 1px solid palette(mid); border-radius: 6px; background: palette(alternate-base); }"
+
+
+class Banner(QFrame):
+    """A dismissable one-line message above the grid (model missing, offline, a warning)."""
+
+    def __init__(self, parent=None) -> None:
+        super().__init__(parent)
+        self.setObjectName("banner")
+        self.setStyleSheet(BANNER_STYLE)
+        self.label = QLabel()
+        self.label.setWordWrap(True)
+        self.label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        close = QToolButton(text="✕", autoRaise=True)
+        close.setToolTip("Dismiss")
+        close.clicked.connect(self.hide)
+        row = QHBoxLayout(self)
+        row.setContentsMargins(10, 6, 6, 6)
+        row.addWidget(self.label, 1)
+        row.addWidget(close, 0, Qt.AlignmentFlag.AlignTop)
+        self.hide()
+
+    def setText(self, text: str) -> None:  # noqa: N802 (reads like QLabel's)
+        self.label.setText(text)
+
+    def text(self) -> str:
+        return self.label.text()
 
 
 class MainWindow(QMainWindow):
     def __init__(self, library: Any, start_folders: list[str] | None = None, thumb_size: int = 180) -> None:
         super().__init__()
+        keep_singletons_alive()
         self.library = library
         self.setWindowTitle("photoindex")
         self.resize(1280, 820)
         self.setAcceptDrops(True)
-        self.search_runner = TaskRunner(1, self)  # model queries, one at a time
+        self.search_runner = TaskRunner(1, self)  # model work, one at a time
         self.io_runner = TaskRunner(2, self)  # catalog reads
         self.thumbs = ThumbnailCache(library.settings.thumbs_dir, parent=self)
         self.model = PhotoModel(self.thumbs, self)
         self.worker: IndexWorker | None = None
         self._query_token = 0
         self.results_token = -1
+        self._search_busy = False
+        self._next_search: tuple[int, Any, bool] | None = None
         self.last_hits: list[Any] = []
         self.current_query = ""
         self.mode = "all"  # 'all', 'search', 'similar', 'person', 'selection'
-        self.folder_filter: str | None = None
         self.person_filter: int | None = None
+        self.model_state = "not loaded"  # 'loading', 'ready', or the reason it cannot load
         self._build(thumb_size)
-        self._refresh_timer = QTimer(self, singleShot=True, interval=1500, timeout=self.refresh)
+        self._refresh_timer = QTimer(self, singleShot=True, interval=REFRESH_MS, timeout=self.refresh)
         self._rescan_timer = QTimer(self, singleShot=True, interval=5000, timeout=self.start_indexing)
+        self._download_timer = QTimer(self, interval=1000, timeout=self._poll_download)
+        # PySide6 6.12 drops references to True/None on every emit and paint call; keep them up.
+        self._refcount_timer = QTimer(self, interval=10_000, timeout=keep_singletons_alive)
+        self._refcount_timer.start()
         self.watcher = QFileSystemWatcher(self)
         self.watcher.directoryChanged.connect(lambda _p: self._rescan_timer.start())
         QTimer.singleShot(0, lambda: self._startup(start_folders or []))
@@ -69,91 +119,78 @@ class MainWindow(QMainWindow):
     # -- layout --------------------------------------------------------------------------------
 
     def _build(self, thumb_size: int) -> None:
-        self.search = QLineEdit(placeholderText="Search your photos: “dog on a beach at sunset”, “beach + sunset - people”…")
-        self.search.setClearButtonEnabled(True)
-        self.search.textChanged.connect(lambda _t: self._debounce.start())
-        self.search.returnPressed.connect(self.run_search)
-        self._debounce = QTimer(self, singleShot=True, interval=350, timeout=self.run_search)
-        self.sort = QComboBox()
-        self.sort.addItems(["Relevance", "Newest first", "Oldest first"])
-        self.sort.currentIndexChanged.connect(lambda _i: self._show_hits(self.last_hits))
-        self.relevant_only = QCheckBox("Only relevant")
-        self.relevant_only.setChecked(True)
-        self.relevant_only.setToolTip("Show only the photos that stand out for the search; "
-                                      "untick to see the closest matches anyway")
-        self.relevant_only.toggled.connect(lambda _c: self.run_search(force=True))
-        self.dates = QComboBox()
-        for label, _v in DATE_RANGES:
-            self.dates.addItem(label)
-        self.dates.currentIndexChanged.connect(lambda _i: self.run_search())
-        self.folder_chip = QToolButton(text="All folders", popupMode=QToolButton.ToolButtonPopupMode.InstantPopup)
-        self.folder_chip.setMenu(QMenu(self.folder_chip))
-        self.folder_chip.menu().aboutToShow.connect(self._fill_folder_menu)
-        settings_btn = QToolButton(text="⚙")
-        settings_btn.setToolTip("Settings")
-        settings_btn.clicked.connect(self.open_settings)
-        top = QHBoxLayout()
-        top.addWidget(self.search, 1)
-        self.person_chip = QToolButton()
-        self.person_chip.setToolTip("Only photos of this person; click to show everyone")
-        self.person_chip.clicked.connect(lambda: self.set_person_filter(None))
-        self.person_chip.hide()
-        top.addWidget(self.person_chip)
-        top.addWidget(self.folder_chip)
-        top.addWidget(self.dates)
-        top.addWidget(self.sort)
-        top.addWidget(self.relevant_only)
-        top.addWidget(settings_btn)
+        self.bar = SearchBar()
+        self.search = self.bar.edit
+        self.sort = self.bar.sort
+        self.relevant_only = self.bar.relevant_only
+        self.bar.search_requested.connect(lambda force: self.run_search(force=force))
+        self.bar.sort_changed.connect(lambda: self._show_hits(self.last_hits))
+        self.bar.settings_requested.connect(self.open_settings)
+        self.bar.person_cleared.connect(lambda: self.set_person_filter(None))
 
         self.sidebar = QListWidget()
-        self.sidebar.setMaximumWidth(260)
+        self.sidebar.setStyleSheet(SIDEBAR_STYLE)
+        self.sidebar.setIconSize(QSize(16, 16))
         self.sidebar.itemClicked.connect(self._sidebar_clicked)
-        add_folder = QPushButton("Add folder…")
+        add_folder = QPushButton("＋ Add folder…")
+        add_folder.setToolTip("Add a folder of photos to the library (or drag one onto the window)")
         add_folder.clicked.connect(self.welcome_choose)
         side = QWidget()
+        side.setMinimumWidth(170)
+        side.setMaximumWidth(300)
         side_layout = QVBoxLayout(side)
-        side_layout.setContentsMargins(0, 0, 0, 0)
+        side_layout.setContentsMargins(0, 0, 6, 0)
         side_layout.addWidget(self.sidebar, 1)
         side_layout.addWidget(add_folder)
 
         self.grid = PhotoGrid(self.model, thumb_size)
         self.grid.activated_photo.connect(self.open_preview)
         self.grid.context_requested.connect(self.show_context_menu)
-        self.banner = QLabel()
-        self.banner.setWordWrap(True)
-        self.banner.hide()
+        self.banner = Banner()
+        self.empty_note = QLabel(alignment=Qt.AlignmentFlag.AlignCenter)
+        self.empty_note.setWordWrap(True)
+        self.empty_note.hide()
         grid_page = QWidget()
         gl = QVBoxLayout(grid_page)
         gl.setContentsMargins(0, 0, 0, 0)
         gl.addWidget(self.banner)
+        gl.addWidget(self.empty_note)
         gl.addWidget(self.grid, 1)
 
         self.welcome = WelcomePage()
         self.welcome.folder_chosen.connect(self.add_folder)
         self.failures = FailuresPanel()
+        self.failures.reveal_requested.connect(reveal)
         self.pages = QStackedWidget()
         self.pages.addWidget(self.welcome)
         self.pages.addWidget(grid_page)
-        self.pages.addWidget(self._optional_view("people_view", "PeopleView", "People"))
-        self.pages.addWidget(self._optional_view("map_view", "MapView", "Map"))
+        self.pages.addWidget(QWidget())  # People, made when first shown
+        self.pages.addWidget(QWidget())  # Map, made when first shown
         self.pages.addWidget(self.failures)
+        self._made_pages: set[int] = set()
 
         split = QSplitter()
         split.addWidget(side)
         split.addWidget(self.pages)
         split.setStretchFactor(1, 1)
+        split.setSizes([210, 1070])
         central = QWidget()
         layout = QVBoxLayout(central)
-        layout.addLayout(top)
+        layout.setContentsMargins(8, 8, 8, 0)
+        layout.addWidget(self.bar)
         layout.addWidget(split, 1)
         self.setCentralWidget(central)
 
         self.status_label = QLabel("Ready")
-        self.progress = QProgressBar(maximumWidth=220)
+        self.status_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.progress = QProgressBar(maximumWidth=200)
+        self.progress.setTextVisible(False)
         self.progress.hide()
         self.pause_btn = QPushButton("Pause")
+        self.pause_btn.setToolTip("Pause indexing after the current batch")
         self.pause_btn.clicked.connect(self.toggle_pause)
         self.cancel_btn = QPushButton("Cancel")
+        self.cancel_btn.setToolTip("Stop indexing; what is done is kept, and the next run goes on from there")
         self.cancel_btn.clicked.connect(self.cancel_indexing)
         for w in (self.pause_btn, self.cancel_btn):
             w.hide()
@@ -170,17 +207,35 @@ class MainWindow(QMainWindow):
         QShortcut(QKeySequence.StandardKey.Paste, self, activated=self.paste_image)
         QShortcut(QKeySequence("Escape"), self.search, activated=self.search.clear)
 
+    # -- optional pages (People, Map) ----------------------------------------------------------
+
+    def page(self, index: int) -> QWidget:
+        """The page at index; People and Map are imported and built the first time they are needed."""
+        if index in OPTIONAL_PAGES and index not in self._made_pages:
+            self._made_pages.add(index)
+            old = self.pages.widget(index)
+            view = self._optional_view(*OPTIONAL_PAGES[index])
+            self.pages.insertWidget(index, view)
+            self.pages.removeWidget(old)
+            old.deleteLater()
+        return self.pages.widget(index)
+
+    def show_page(self, index: int) -> None:
+        self.pages.setCurrentWidget(self.page(index))
+
     def _optional_view(self, module: str, cls: str, title: str) -> QWidget:
         try:
             mod = __import__(f"photoindex.gui.{module}", fromlist=[cls])
             view = getattr(mod, cls)(self.library)
         except Exception as exc:  # the view is optional: the rest of the app works without it
-            view = QLabel(f"{title} is not available in this build ({type(exc).__name__}).")
+            view = QLabel(f"<h3>{title}</h3>{title} is not available in this build.<br>"
+                          f"<span style='color:gray'>{type(exc).__name__}: {exc}</span>")
             view.setAlignment(Qt.AlignmentFlag.AlignCenter)
+            view.setWordWrap(True)
             return view
-        if hasattr(view, "personActivated"):
-            view.personActivated.connect(self.set_person_filter)
         for name, slot in (
+            ("personActivated", self.set_person_filter),
+            ("photosRequested", self.show_photo_ids),
             ("selectionChanged", self.show_photo_ids),
             ("photoActivated", lambda pid: self.open_preview(pid, [pid])),
             ("contextMenuRequested", self.show_context_menu),
@@ -190,51 +245,79 @@ class MainWindow(QMainWindow):
                 sig.connect(slot)
         return view
 
-    def _fill_sidebar(self) -> None:
+    # -- sidebar -------------------------------------------------------------------------------
+
+    def _fill_sidebar(self, failed: int | None = None) -> None:
+        style = self.style()
+        current = self.sidebar.currentItem()
+        keep = current.data(Qt.ItemDataRole.UserRole) if current is not None else None
         self.sidebar.clear()
-        QListWidgetItem("All photos", self.sidebar).setData(Qt.ItemDataRole.UserRole, ("all", None))
-        for root in self.library.roots():
-            item = QListWidgetItem("   " + (os.path.basename(root) or root), self.sidebar)
-            item.setToolTip(root)
-            item.setData(Qt.ItemDataRole.UserRole, ("folder", root))
-        for label, key in (("People", "people"), ("Map", "map"), ("Could not be read", "failures")):
-            QListWidgetItem(label, self.sidebar).setData(Qt.ItemDataRole.UserRole, (key, None))
+
+        def header(text: str) -> None:
+            item = QListWidgetItem(text.upper(), self.sidebar)
+            font = QFont(self.sidebar.font())
+            font.setPointSizeF(font.pointSizeF() * 0.8)
+            font.setBold(True)
+            item.setFont(font)
+            item.setFlags(Qt.ItemFlag.NoItemFlags)
+            item.setSizeHint(QSize(0, 30))
+
+        def entry(text: str, key: tuple[str, Any], icon: QStyle.StandardPixmap, tip: str = "") -> QListWidgetItem:
+            item = QListWidgetItem(style.standardIcon(icon), text, self.sidebar)
+            item.setData(Qt.ItemDataRole.UserRole, key)
+            item.setToolTip(tip or text)
+            if key == keep:
+                self.sidebar.setCurrentItem(item)
+            return item
+
+        roots = self.library.roots()
+        self.bar.roots = roots
+        header("Library")
+        entry("All photos", ("all", None), QStyle.StandardPixmap.SP_DirHomeIcon)
+        for root in roots:
+            entry(os.path.basename(root.rstrip(os.sep)) or root, ("folder", root), QStyle.StandardPixmap.SP_DirIcon, root)
+        header("Browse")
+        entry("People", ("people", None), QStyle.StandardPixmap.SP_FileDialogContentsView,
+              "Faces grouped into people")
+        entry("Map", ("map", None), QStyle.StandardPixmap.SP_FileDialogDetailedView,
+              "Every photo on a map of look-alikes")
+        label = "Could not be read" + (f" ({failed})" if failed else "")
+        entry(label, ("failures", None), QStyle.StandardPixmap.SP_MessageBoxWarning,
+              "Files that look like photos but could not be read")
 
     def _sidebar_clicked(self, item: QListWidgetItem) -> None:
-        kind, value = item.data(Qt.ItemDataRole.UserRole)
+        key = item.data(Qt.ItemDataRole.UserRole)
+        if key is None:
+            return
+        kind, value = key
         if kind == "all":
-            self.folder_filter = None
-            self.folder_chip.setText("All folders")
-            self.pages.setCurrentIndex(PAGE_GRID)
-            self.run_search()
+            self.set_folder_filter(None)
         elif kind == "folder":
             self.set_folder_filter(value)
         elif kind == "people":
-            self.pages.setCurrentIndex(PAGE_PEOPLE)
+            self.show_page(PAGE_PEOPLE)
         elif kind == "map":
-            self.pages.setCurrentIndex(PAGE_MAP)
+            self.show_page(PAGE_MAP)
         elif kind == "failures":
             self.show_failures()
 
-    def _fill_folder_menu(self) -> None:
-        menu = self.folder_chip.menu()
-        menu.clear()
-        menu.addAction("All folders", lambda: self.set_folder_filter(None))
-        for root in self.library.roots():
-            menu.addAction(root, lambda r=root: self.set_folder_filter(r))
+    @property
+    def folder_filter(self) -> str | None:
+        return self.bar.folder
+
+    def set_folder_filter(self, folder: str | None) -> None:
+        self.bar.set_folder(folder, emit=False)
+        self.pages.setCurrentIndex(PAGE_GRID)
+        self.run_search(force=True)
 
     def set_person_filter(self, person_id: int | None) -> None:
         """Show one person's photos; a text search then searches within them."""
         self.person_filter = person_id
         if person_id is None:
-            self.person_chip.hide()
+            self.bar.set_person(None)
         else:
-            from photoindex.core.faces.people import find_person
-
             row = self.library.catalog().conn.execute("SELECT name FROM people WHERE id = ?", (person_id,)).fetchone()
-            find_person(self.library.catalog(), person_id)
-            self.person_chip.setText(f"👤 {(row[0] if row and row[0] else 'Unnamed')} ✕")
-            self.person_chip.show()
+            self.bar.set_person(row[0] if row and row[0] else "Unnamed")
         self.pages.setCurrentIndex(PAGE_GRID)
         self.run_search(force=True)
 
@@ -244,12 +327,6 @@ class MainWindow(QMainWindow):
         from photoindex.core.faces import person_photo_ids
 
         return set(person_photo_ids(self.library.catalog(), self.person_filter))
-
-    def set_folder_filter(self, folder: str | None) -> None:
-        self.folder_filter = folder
-        self.folder_chip.setText(os.path.basename(folder) if folder else "All folders")
-        self.pages.setCurrentIndex(PAGE_GRID)
-        self.run_search()
 
     # -- start-up and indexing -----------------------------------------------------------------
 
@@ -261,23 +338,61 @@ class MainWindow(QMainWindow):
             self.pages.setCurrentIndex(PAGE_GRID)
             self.refresh()
             self.start_indexing()  # a rescan on start picks up what changed while we were closed
+            self._watch_folders()
         else:
             self.pages.setCurrentIndex(PAGE_WELCOME)
-        for root in self.library.roots():
-            if os.path.isdir(root):
-                self.watcher.addPath(root)
-        # Load the text model in the background so the first search is quick, but only once the
+        # Load the models in the background so the first search is quick, but only once the
         # window has painted: importing torch holds the GIL for a couple of seconds.
         QTimer.singleShot(1200, self._warm_up)
 
     def _warm_up(self) -> None:
+        if self.model_state in ("loading", "ready"):
+            return
+        self.model_state = "loading"
+        if not self.status_label.text() or self.status_label.text() == "Ready":
+            self.status_label.setText("Loading the search models…")
+        self._download_timer.start()
+
         def load() -> None:
             # Both models: their imports (torch, open_clip, transformers) hold the GIL in long
             # stretches, better now, while the window is idle, than in the middle of indexing.
             self.library.embedder("clip").load()
             self.library.embedder("dino").load()
 
-        self.search_runner.submit(load, None, self._model_problem)
+        self.search_runner.submit(load, self._models_ready, self._model_problem)
+
+    def _models_ready(self, _result: Any = None) -> None:
+        self.model_state = "ready"
+        self._download_timer.stop()
+        if self.status_label.text().startswith(("Loading the search models", "Downloading")):
+            self.status_label.setText("Ready to search")
+
+    def _poll_download(self) -> None:
+        """While models load, show how much of a first download has arrived (the hub writes
+        blobs/*.incomplete as it goes)."""
+
+        def measure() -> int:
+            from huggingface_hub import constants
+
+            total = 0
+            cache = constants.HF_HUB_CACHE
+            try:
+                for repo in os.scandir(cache):
+                    blobs = os.path.join(repo.path, "blobs")
+                    if repo.is_dir() and os.path.isdir(blobs):
+                        for blob in os.scandir(blobs):
+                            if blob.name.endswith(".incomplete"):
+                                total += blob.stat().st_size
+            except OSError:
+                pass
+            return total
+
+        def show(size: int) -> None:
+            if size and self.model_state == "loading":
+                self.status_label.setText(f"Downloading the search models (first run only): "
+                                          f"{size / 1e6:.0f} MB so far…")
+
+        self.io_runner.submit(measure, show)
 
     def welcome_choose(self) -> None:
         self.welcome._choose()
@@ -295,6 +410,28 @@ class MainWindow(QMainWindow):
         if start:
             self.start_indexing()
 
+    def _watch_folders(self) -> None:
+        """Watch every folder that holds photos (watchers are not recursive), found off-thread."""
+
+        def folders() -> list[str]:
+            roots = self.library.roots()
+            found = set(roots)
+            rows = self.library.catalog().conn.execute("SELECT DISTINCT folder FROM photos").fetchall()
+            for (folder,) in rows:
+                while folder and folder not in found and any(folder.startswith(r) for r in roots):
+                    found.add(folder)
+                    folder = os.path.dirname(folder)
+                if len(found) >= MAX_WATCHED_FOLDERS:
+                    break
+            return sorted(f for f in found if os.path.isdir(f))
+
+        def watch(paths: list[str]) -> None:
+            new = [p for p in paths if p not in set(self.watcher.directories())]
+            if new:
+                self.watcher.addPaths(new)
+
+        self.io_runner.submit(folders, watch)
+
     def start_indexing(self) -> None:
         if self.worker is not None and self.worker.isRunning():
             self._rescan_timer.start()
@@ -311,16 +448,20 @@ class MainWindow(QMainWindow):
         self.pause_btn.setText("Pause")
         self.pause_btn.show()
         self.cancel_btn.show()
+        self.status_label.setText("Looking for new and changed photos…")
         self.worker.start()
 
     def _on_progress(self, p: Any) -> None:
         if p.phase == "embed" and p.total:
             self.progress.setRange(0, p.total)
             self.progress.setValue(p.done)
-            eta = f", {int(p.eta_s // 60)} min {int(p.eta_s % 60)} s left" if p.eta_s else ""
-            state = "Paused" if p.paused else "Indexing"
-            name = os.path.basename(p.current)
-            self.status_label.setText(f"{state} {p.done} of {p.total} photos · {p.rate:.1f}/s{eta} · {name}")
+            eta = ""
+            if p.eta_s:
+                eta = f" · about {int(p.eta_s // 60)} min {int(p.eta_s % 60)} s left" if p.eta_s >= 60 else \
+                    f" · about {int(p.eta_s)} s left"
+            state = "Paused:" if p.paused else "Indexing"
+            name = os.path.basename(p.current) if p.current else ""
+            self.status_label.setText(f"{state} {p.done:,} of {p.total:,} photos · {p.rate:.1f}/s{eta} · {name}")
         elif p.current:
             self.status_label.setText(p.current)
 
@@ -328,24 +469,35 @@ class MainWindow(QMainWindow):
         self._end_indexing()
         what = "Indexing cancelled" if report.cancelled else "Up to date"
         self.status_label.setText(
-            f"{what}: {report.embedded} photos embedded, {report.failed} could not be read"
-            + (f", {report.moved} moved" if report.moved else "")
+            f"{what}: {report.embedded:,} photos embedded, {report.failed:,} could not be read"
+            + (f", {report.moved:,} moved" if report.moved else "")
         )
         if report.warnings:
             self.banner.setText(" · ".join(report.warnings))
             self.banner.show()
         self.refresh()
-        self.io_runner.submit(self.library.failures, self.failures.set_failures)
+        self.io_runner.submit(self.library.failures, self._failures_loaded)
+        self._watch_folders()
+
+    def _failures_loaded(self, failures: list[Any]) -> None:
+        self.failures.set_failures(failures)
+        self._fill_sidebar(len(failures))
 
     def _on_index_failed(self, message: str) -> None:
         self._end_indexing()
+        self.status_label.setText("Indexing stopped: " + message)
         self._model_problem(message)
 
     def _model_problem(self, message: str) -> None:
-        self.status_label.setText("Indexing stopped: " + message)
-        self.banner.setText(message)
+        self.model_state = message
+        self._download_timer.stop()
+        text = (f"<b>Search is not available yet.</b> {message}<br>"
+                "You can still add folders, browse photos and see which files could not be read.")
+        self.banner.setText(text)
         self.banner.show()
-        self.welcome.note.setText(message)
+        self.welcome.note.setText(text)
+        if self.status_label.text().startswith(("Loading the search models", "Downloading")):
+            self.status_label.setText("Search models unavailable")
 
     def _end_indexing(self) -> None:
         self.progress.hide()
@@ -358,6 +510,7 @@ class MainWindow(QMainWindow):
         if self.worker.control.paused:
             self.worker.resume()
             self.pause_btn.setText("Pause")
+            self.status_label.setText("Resuming…")
         else:
             self.worker.pause()
             self.pause_btn.setText("Resume")
@@ -365,51 +518,47 @@ class MainWindow(QMainWindow):
 
     def cancel_indexing(self) -> None:
         if self.worker is not None:
-            self.worker.cancel()
+            self.worker.cancel()  # also wakes a paused pipeline
             self.status_label.setText("Cancelling after this batch…")
 
     # -- showing photos ------------------------------------------------------------------------
 
     def refresh(self) -> None:
         """Reload what the grid shows (new photos appear as they are indexed)."""
-        if self.mode == "search" and self.current_query:
-            self.run_search(force=True)
-        elif self.mode == "all":
-            self.run_search(force=True)
+        if (self.mode == "search" and self.current_query) or self.mode == "all":
+            self.run_search(force=True, keep_place=True)
 
-    def _date_range(self) -> tuple[float | None, float | None]:
-        choice = DATE_RANGES[self.dates.currentIndex()][1]
-        if choice is None:
-            return None, None
-        now = time.time()
-        if choice == "year":
-            t = time.localtime(now)
-            return time.mktime((t.tm_year, 1, 1, 0, 0, 0, 0, 0, -1)), None
-        return now - int(choice) * 86400, None
-
-    def run_search(self, force: bool = False) -> None:
-        self._debounce.stop()
-        query = self.search.text().strip()
-        if not force and query == self.current_query and self.mode == ("search" if query else "all") and query:
+    def run_search(self, force: bool = False, keep_place: bool = False) -> None:
+        """Show the photos for the query and the chips (all photos when the query is empty).
+        keep_place: a refresh of the same search, so the grid keeps its scroll position."""
+        self.bar.debounce.stop()
+        query = self.bar.text()
+        if not force and query == self.current_query and self.mode == ("search" if query else "all"):
             return
         self.current_query = query
         self._query_token += 1
         token = self._query_token
         folder = self.folder_filter
-        date_from, date_to = self._date_range()
-        if self.pages.currentIndex() != PAGE_GRID and self.library.roots():
+        date_from, date_to = self.bar.date_range()
+        if self.pages.currentIndex() not in (PAGE_GRID, PAGE_WELCOME) or (
+            self.pages.currentIndex() == PAGE_WELCOME and self.library.roots()
+        ):
             self.pages.setCurrentIndex(PAGE_GRID)
         if not query:
             self.mode = "all"
+            self.search.setPlaceholderText(self.bar.edit.placeholderText())
 
-            def load_all() -> list[GridItem]:
+            def load_all() -> tuple[list[GridItem], dict[int, int]]:
                 ids = self._person_photo_ids()
-                if folder or date_from is not None:
+                if folder or date_from is not None or date_to is not None:
                     matching = set(self.library.catalog().photo_ids_matching(folder, date_from, date_to).tolist())
                     ids = matching if ids is None else ids & matching
-                return [GridItem(p.id, p.path, None, p.date) for p in self.library.photos() if ids is None or p.id in ids]
+                items = [GridItem(p.id, p.path, None, p.date) for p in self.library.photos()
+                         if ids is None or p.id in ids]
+                return items, rows_by_id(items)
 
-            self.io_runner.submit(load_all, lambda items: self._set_items(token, items, "photos"), self._search_error)
+            self.io_runner.submit(load_all, lambda r: self._set_items(token, r, "photos", keep_place),
+                                  self._search_error)
             return
         self.mode = "search"
         self.status_label.setText("Searching…")
@@ -419,19 +568,47 @@ class MainWindow(QMainWindow):
             return self.library.search(query, folder=folder, date_from=date_from, date_to=date_to, cutoff=cutoff,
                                        allowed_ids=self._person_photo_ids())
 
-        self.search_runner.submit(work, lambda hits: self._hits_ready(token, hits), self._search_error)
+        self._submit_search(token, work, keep_place)
 
-    def _hits_ready(self, token: int, hits: list[Any]) -> None:
+    def _submit_search(self, token: int, work: Any, keep_place: bool = False) -> None:
+        """Model work runs one job at a time, and only the newest waiting one: typing fast
+        does not queue a text encoding per keystroke."""
+        if self._search_busy:
+            self._next_search = (token, work, keep_place)
+            return
+        self._search_busy = True
+
+        def done(hits: list[Any]) -> None:
+            self._search_finished()
+            self._hits_ready(token, hits, keep_place)
+
+        def failed(message: str) -> None:
+            self._search_finished()
+            if token == self._query_token:
+                self._search_error(message)
+
+        self.search_runner.submit(work, done, failed)
+
+    def _search_finished(self) -> None:
+        self._search_busy = False
+        if self._next_search is not None:
+            token, work, keep_place = self._next_search
+            self._next_search = None
+            if token == self._query_token:
+                self._submit_search(token, work, keep_place)
+
+    def _hits_ready(self, token: int, hits: list[Any], keep_place: bool = False) -> None:
         if token != self._query_token:
             return  # an older query finished after a newer one started
         self.last_hits = hits
         self.results_token = token
-        self._show_hits(hits)
-        map_view = self.pages.widget(PAGE_MAP)
-        if hasattr(map_view, "set_scores"):
-            map_view.set_scores({h.photo_id: h.score for h in hits})  # a search lights up its region
+        self._show_hits(hits, keep_place)
+        if PAGE_MAP in self._made_pages:
+            map_view = self.pages.widget(PAGE_MAP)
+            if hasattr(map_view, "set_scores"):
+                map_view.set_scores({h.photo_id: h.score for h in hits})  # a search lights up its region
 
-    def _show_hits(self, hits: list[Any]) -> None:
+    def _show_hits(self, hits: list[Any], keep_place: bool = False) -> None:
         if self.mode not in ("search", "similar"):
             return
         items = [GridItem(h.photo_id, h.path, h.score, h.taken_at) for h in hits]
@@ -440,19 +617,38 @@ class MainWindow(QMainWindow):
             items.sort(key=lambda it: it.date or 0, reverse=True)
         elif order == 2:
             items.sort(key=lambda it: it.date or 0)
-        self.model.set_items(items)
+        if keep_place:
+            self.grid.replace_items(items)
+        else:
+            self.model.set_items(items)
+            self.grid.scrollToTop()
         what = "similar photos" if self.mode == "similar" else "matching photos"
-        self.count_label.setText(
-            f"{len(items)} {what}" if items else "No photo stands out for that search (untick “Only relevant”)"
-        )
+        self.count_label.setText(f"{len(items):,} {what}" if items else "")
+        self._empty(None if items else (
+            "No photo stands out for that search. Untick “Only relevant” to see the closest matches anyway."
+            if self.relevant_only.isChecked() else "Nothing found."))
         if self.status_label.text() in ("Searching…", "Looking for similar photos…"):
             self.status_label.setText("")
 
-    def _set_items(self, token: int, items: list[GridItem], what: str) -> None:
+    def _set_items(self, token: int, result: tuple[list[GridItem], dict[int, int]], what: str,
+                   keep_place: bool = False) -> None:
         if token != self._query_token:
             return
-        self.model.set_items(items)
-        self.count_label.setText(f"{len(items)} {what}")
+        items, row_of = result
+        self.results_token = token
+        if keep_place:
+            self.grid.replace_items(items, row_of)
+        else:
+            self.model.set_items(items, row_of)
+            self.grid.scrollToTop()
+        self.count_label.setText(f"{len(items):,} {what}")
+        indexing = self.worker is not None and self.worker.isRunning()
+        self._empty(None if items or not self.library.roots() else (
+            "Your photos appear here as they are indexed…" if indexing else "No photos here yet."))
+
+    def _empty(self, message: str | None) -> None:
+        self.empty_note.setText(message or "")
+        self.empty_note.setVisible(bool(message))
 
     def _search_error(self, message: str) -> None:
         self.status_label.setText(message)
@@ -464,12 +660,13 @@ class MainWindow(QMainWindow):
         self._query_token += 1
         token = self._query_token
 
-        def load() -> list[GridItem]:
+        def load() -> tuple[list[GridItem], dict[int, int]]:
             photos = self.library.catalog().photos(list(ids))
-            return [GridItem(p.id, p.path, None, p.date) for pid in ids if (p := photos.get(pid)) is not None]
+            items = [GridItem(p.id, p.path, None, p.date) for pid in ids if (p := photos.get(pid)) is not None]
+            return items, rows_by_id(items)
 
         self.pages.setCurrentIndex(PAGE_GRID)
-        self.io_runner.submit(load, lambda items: self._set_items(token, items, "photos"))
+        self.io_runner.submit(load, lambda r: self._set_items(token, r, "photos"))
 
     def find_similar(self, image: int | str, by: str) -> None:
         self.mode = "similar"
@@ -477,14 +674,21 @@ class MainWindow(QMainWindow):
         token = self._query_token
         self.pages.setCurrentIndex(PAGE_GRID)
         self.status_label.setText("Looking for similar photos…")
-        label = os.path.basename(self.library.photo(image).path) if isinstance(image, int) else os.path.basename(image)
+        if isinstance(image, int):
+            photo = self.library.photo(image)
+            label = os.path.basename(photo.path) if photo is not None else f"photo {image}"
+        else:
+            label = os.path.basename(image)
         self.search.blockSignals(True)
         self.search.setText("")
-        self.search.setPlaceholderText(f"Photos {'like' if by == 'dino' else 'about the same as'} {label}")
+        self.search.setPlaceholderText(f"Photos that {'look like' if by == 'dino' else 'mean the same as'} {label}")
         self.search.blockSignals(False)
         self.current_query = ""
-        self.search_runner.submit(lambda: self.library.similar(image, by=by), lambda hits: self._hits_ready(token, hits),
-                                  self._search_error)
+        folder = self.folder_filter
+        date_from, date_to = self.bar.date_range()
+        cutoff = self.relevant_only.isChecked()
+        self._submit_search(token, lambda: self.library.similar(image, by=by, folder=folder, date_from=date_from,
+                                                                date_to=date_to, cutoff=cutoff))
 
     def search_by_qimage(self, image: QImage) -> None:
         from PIL import Image
@@ -496,11 +700,18 @@ class MainWindow(QMainWindow):
         self.mode = "similar"
         self._query_token += 1
         token = self._query_token
+        self.pages.setCurrentIndex(PAGE_GRID)
+        self.status_label.setText("Looking for similar photos…")
+        self.search.blockSignals(True)
+        self.search.setText("")
+        self.search.setPlaceholderText("Photos that look like the pasted picture")
+        self.search.blockSignals(False)
+        self.current_query = ""
 
         def work() -> list[Any]:
             return self.library.similar_to_vector(self.library.embed_image(pil, "dino"), by="dino")
 
-        self.search_runner.submit(work, lambda hits: self._hits_ready(token, hits), self._search_error)
+        self._submit_search(token, work)
 
     def focus_search(self) -> None:
         self.search.setFocus()
@@ -517,12 +728,19 @@ class MainWindow(QMainWindow):
                 if url.isLocalFile() and is_photo_name(url.toLocalFile()):
                     self.find_similar(url.toLocalFile(), "dino")
                     return
-        elif self.search.hasFocus() is False and mime.hasText():
-            self.search.setText(mime.text())
+        elif mime.hasText():
+            text = mime.text().strip()
+            if os.path.isfile(text) and is_photo_name(text):
+                self.find_similar(text, "dino")
+            elif self.search.hasFocus():
+                self.search.paste()
+            else:
+                self.search.setText(text)
+                self.run_search(force=True)
 
     def show_failures(self) -> None:
         self.pages.setCurrentIndex(PAGE_FAILURES)
-        self.io_runner.submit(self.library.failures, self.failures.set_failures)
+        self.io_runner.submit(self.library.failures, self._failures_loaded)
 
     # -- photo actions -------------------------------------------------------------------------
 
@@ -531,8 +749,11 @@ class MainWindow(QMainWindow):
         menu = QMenu(self)
         if photo is None:
             return menu
-        menu.addAction("Find similar (looks like)", lambda: self.find_similar(photo_id, "dino"))
-        menu.addAction("Find similar (same meaning)", lambda: self.find_similar(photo_id, "clip"))
+        similar_look = menu.addAction("Find similar (looks like)", lambda: self.find_similar(photo_id, "dino"))
+        similar_look.setToolTip("Photos that look alike: composition, colours, the same scene (DINOv2)")
+        similar_clip = menu.addAction("Find similar (same meaning)", lambda: self.find_similar(photo_id, "clip"))
+        similar_clip.setToolTip("Photos of the same kind of thing, even if they look different (CLIP)")
+        menu.setToolTipsVisible(True)
         menu.addSeparator()
         menu.addAction("Open", lambda: self.open_preview(photo_id))
         menu.addAction("Open with default application",
@@ -550,13 +771,19 @@ class MainWindow(QMainWindow):
         ids = ids or [it.photo_id for it in self.model.items] or [photo_id]
         start = ids.index(photo_id) if photo_id in ids else 0
         self.preview = PreviewDialog(ids, start, self.library.photo, self)
+        self.preview.current_changed.connect(self._follow_preview)
         self.preview.show()
         return self.preview
+
+    def _follow_preview(self, photo_id: int) -> None:
+        row = self.model.row_of(photo_id)
+        if row is not None:
+            self.grid.setCurrentIndex(self.model.index(row))
 
     def open_settings(self) -> None:
         from photoindex.gui.settings_dialog import SettingsDialog
 
-        dlg = SettingsDialog(self.library, self.grid.gridSize().width(), self)
+        dlg = SettingsDialog(self.library, self.grid.cell_size(), self)
         if dlg.exec():
             dlg.save()
             if dlg.faces_turned_off():
@@ -566,6 +793,7 @@ class MainWindow(QMainWindow):
                 self.library.settings = self.library.settings.with_(faces=True)
             for root in dlg.removed:
                 self.library.remove_root(root)
+                self.watcher.removePath(root)
             for root in dlg.added:
                 self.add_folder(root, start=False)
             self.grid.set_cell_size(dlg.thumb.value())
@@ -577,7 +805,8 @@ class MainWindow(QMainWindow):
     # -- drag and drop ---------------------------------------------------------------------------
 
     def dragEnterEvent(self, event) -> None:
-        if event.mimeData().hasUrls() or event.mimeData().hasImage():
+        mime = event.mimeData()
+        if mime.hasImage() or any(u.isLocalFile() for u in mime.urls()):
             event.acceptProposedAction()
 
     def dropEvent(self, event) -> None:
@@ -598,8 +827,14 @@ class MainWindow(QMainWindow):
         if self.worker is not None and self.worker.isRunning():
             self.worker.cancel()
             self.worker.wait(15000)
+        for index in self._made_pages:
+            stop = getattr(self.pages.widget(index), "stop", None)
+            if callable(stop):
+                stop()
+        self._next_search = None
         self.search_runner.wait(5000)
         self.io_runner.wait(5000)
+        self.thumbs.pool.clear()
         self.thumbs.pool.waitForDone(5000)
         self.library.close()
         super().closeEvent(event)
@@ -621,4 +856,3 @@ def reveal(path: str) -> None:
             )
         except OSError:
             QDesktopServices.openUrl(QUrl.fromLocalFile(os.path.dirname(path)))
-

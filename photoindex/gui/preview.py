@@ -35,6 +35,10 @@ class _Decode(QRunnable):
 
 
 class PreviewDialog(QDialog):
+    """Steps through photo_ids; current_changed(photo_id) lets the grid follow along."""
+
+    current_changed = Signal(int)
+
     def __init__(self, photo_ids: list[int], start: int, photo_of: Callable[[int], object], parent=None) -> None:
         super().__init__(parent)
         self.setWindowTitle("Preview")
@@ -78,6 +82,7 @@ class PreviewDialog(QDialog):
             f"<br><span style='color:gray'>{photo.path}</span> &nbsp; ({self.pos + 1} of {len(self.photo_ids)})"
         )
         self.setWindowTitle(os.path.basename(photo.path))
+        self.current_changed.emit(self.current_id)
         self.pool.start(_Decode(self._token, photo.path, 1400, self._signals))
 
     def _loaded(self, token: int, img: QImage) -> None:

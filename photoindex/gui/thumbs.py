@@ -1,68 +1,92 @@
 """Thumbnails for the grid: memory LRU -> our disk cache -> the freedesktop cache -> decode.
 
-Loading happens in a thread pool; a loaded QImage comes back by signal and becomes a QPixmap
-on the GUI thread. Decoded thumbnails are written to the catalog's cache folder, never beside
-the photo.
+Loading happens in a thread pool, newest request first (what is on screen now matters more than
+what scrolled past), and requests that fell out of the pending window are skipped. A thumbnail
+arrives already scaled to the cell (smoothly, off the GUI thread), so painting is a 1:1 blit.
+Decoded thumbnails are written to the catalog's cache folder, never beside the photo.
 """
 
 from __future__ import annotations
 
 import hashlib
+import itertools
 import os
 from collections import OrderedDict
 from pathlib import Path
 from urllib.parse import quote
 
-from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal
-from PySide6.QtGui import QImage, QPixmap
+from PySide6.QtCore import QObject, QRunnable, Qt, QThreadPool, Signal
+from PySide6.QtGui import QImage, QImageReader, QPixmap
 
 from photoindex.core.thumbs import THUMB_BOX, thumb_path
 
+MAX_PENDING = 300  # about three screens of cells; older requests are dropped when it overflows
+
 
 def freedesktop_thumbnail(path: str) -> str | None:
-    """A valid thumbnail from ~/.cache/thumbnails (Thumb::MTime must match the photo)."""
-    base = Path(os.environ.get("XDG_CACHE_HOME", Path.home() / ".cache")) / "thumbnails"
+    """A valid thumbnail from ~/.cache/thumbnails: its Thumb::URI must name the photo and its
+    Thumb::MTime match the photo's modification time (the thumbnail spec's validity check)."""
+    base = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "thumbnails"
     uri = "file://" + quote(os.path.abspath(path))
     name = hashlib.md5(uri.encode()).hexdigest() + ".png"
     try:
         mtime = int(os.stat(path).st_mtime)
     except OSError:
         return None
-    for size in ("x-large", "large", "normal"):
+    for size in ("large", "x-large", "xx-large", "normal"):
         candidate = base / size / name
-        if candidate.exists():
-            img = QImage(str(candidate))
-            if not img.isNull() and img.text("Thumb::MTime") == str(mtime):
-                return str(candidate)
+        if not candidate.is_file():
+            continue
+        reader = QImageReader(str(candidate))
+        if reader.text("Thumb::MTime") == str(mtime) and reader.text("Thumb::URI") in ("", uri):
+            return str(candidate)
     return None
 
 
+def load_thumbnail(photo_id: int, path: str, thumbs_dir: Path, box: tuple[int, int]) -> QImage:
+    """The photo's thumbnail scaled to fit box (width, height); a null image when it cannot be read."""
+    cached = thumb_path(thumbs_dir, photo_id)
+    img = QImage(str(cached)) if cached.exists() else QImage()
+    if img.isNull():
+        fd = freedesktop_thumbnail(path)
+        if fd:
+            img = QImage(fd)
+    if img.isNull():
+        try:
+            from photoindex.core.imageio import load_image, save_thumbnail
+
+            decoded = load_image(path, min_side=THUMB_BOX)
+            save_thumbnail(decoded.image, cached, THUMB_BOX)
+            img = QImage(str(cached))
+        except Exception:
+            return QImage()
+    if img.isNull():
+        return img
+    return fit(img, box).convertToFormat(QImage.Format.Format_RGB32)
+
+
+def fit(img: QImage, box: tuple[int, int]) -> QImage:
+    if img.width() > box[0] or img.height() > box[1]:
+        return img.scaled(box[0], box[1], Qt.AspectRatioMode.KeepAspectRatio, Qt.TransformationMode.SmoothTransformation)
+    return img
+
+
 class _Signals(QObject):
-    loaded = Signal(int, QImage)
+    loaded = Signal(int, int, QImage)  # photo id, ticket, image
 
 
 class _Load(QRunnable):
-    def __init__(self, photo_id: int, path: str, thumbs_dir: Path, signals: _Signals) -> None:
+    def __init__(self, cache: ThumbnailCache, photo_id: int, ticket: int, path: str, box: tuple[int, int]) -> None:
         super().__init__()
-        self.photo_id, self.path, self.thumbs_dir, self.signals = photo_id, path, thumbs_dir, signals
+        self.cache, self.photo_id, self.ticket, self.path, self.box = cache, photo_id, ticket, path, box
+        self.signals = cache._signals
+        self.thumbs_dir = cache.thumbs_dir
 
     def run(self) -> None:
-        cached = thumb_path(self.thumbs_dir, self.photo_id)
-        img = QImage(str(cached)) if cached.exists() else QImage()
-        if img.isNull():
-            fd = freedesktop_thumbnail(self.path)
-            if fd:
-                img = QImage(fd)
-        if img.isNull():
-            try:
-                from photoindex.core.imageio import load_image, save_thumbnail
-
-                decoded = load_image(self.path, min_side=THUMB_BOX)
-                save_thumbnail(decoded.image, cached, THUMB_BOX)
-                img = QImage(str(cached))
-            except Exception:
-                img = QImage()
-        self.signals.loaded.emit(self.photo_id, img)
+        if self.cache._pending.get(self.photo_id) != self.ticket:
+            return  # scrolled past long ago, or asked for again since
+        img = load_thumbnail(self.photo_id, self.path, self.thumbs_dir, self.box)
+        self.signals.loaded.emit(self.photo_id, self.ticket, img)
 
 
 class ThumbnailCache(QObject):
@@ -70,17 +94,28 @@ class ThumbnailCache(QObject):
 
     ready = Signal(int)
 
-    def __init__(self, thumbs_dir: Path, capacity: int = 2000, parent: QObject | None = None) -> None:
+    def __init__(self, thumbs_dir: Path, box: tuple[int, int] = (256, 192), capacity: int = 3000,
+                 parent: QObject | None = None) -> None:
         super().__init__(parent)
         self.thumbs_dir = thumbs_dir
+        self.box = box
+        self.dpr = 1.0
         self.capacity = capacity
         self._pixmaps: OrderedDict[int, QPixmap] = OrderedDict()
-        self._pending: set[int] = set()
+        self._pending: dict[int, int] = {}  # photo id -> ticket of the request that counts
         self._failed: set[int] = set()
+        self._tickets = itertools.count(1)
         self.pool = QThreadPool(self)
-        self.pool.setMaxThreadCount(max(1, min(4, (os.cpu_count() or 2))))
+        self.pool.setMaxThreadCount(max(1, min(3, (os.cpu_count() or 2))))
         self._signals = _Signals()
         self._signals.loaded.connect(self._on_loaded)
+
+    def set_box(self, width: int, height: int, dpr: float = 1.0) -> None:
+        """A new cell size (in device pixels): thumbnails are scaled again as they are next painted."""
+        if (width, height) != self.box or dpr != self.dpr:
+            self.box, self.dpr = (width, height), dpr
+            self._pixmaps.clear()
+            self._pending.clear()
 
     def get(self, photo_id: int, path: str) -> QPixmap | None:
         pm = self._pixmaps.get(photo_id)
@@ -88,20 +123,31 @@ class ThumbnailCache(QObject):
             self._pixmaps.move_to_end(photo_id)
             return pm
         if photo_id not in self._pending and photo_id not in self._failed:
-            self._pending.add(photo_id)
-            self.pool.start(_Load(photo_id, path, self.thumbs_dir, self._signals))
+            ticket = next(self._tickets)
+            self._pending[photo_id] = ticket
+            if len(self._pending) > MAX_PENDING:
+                del self._pending[next(iter(self._pending))]
+            # Higher priority runs first: the newest request, i.e. what is on screen now.
+            self.pool.start(_Load(self, photo_id, ticket, path, self.box), ticket & 0x3FFFFFFF)
         return None
+
+    def failed(self, photo_id: int) -> bool:
+        return photo_id in self._failed
 
     def forget(self, photo_id: int) -> None:
         self._pixmaps.pop(photo_id, None)
         self._failed.discard(photo_id)
 
-    def _on_loaded(self, photo_id: int, img: QImage) -> None:
-        self._pending.discard(photo_id)
+    def _on_loaded(self, photo_id: int, ticket: int, img: QImage) -> None:
+        if self._pending.get(photo_id) != ticket:
+            return  # a stale answer (cell size changed, or asked again)
+        del self._pending[photo_id]
         if img.isNull():
             self._failed.add(photo_id)
-            return
-        self._pixmaps[photo_id] = QPixmap.fromImage(img)
-        while len(self._pixmaps) > self.capacity:
-            self._pixmaps.popitem(last=False)
+        else:
+            pm = QPixmap.fromImage(fit(img, self.box))
+            pm.setDevicePixelRatio(self.dpr)
+            self._pixmaps[photo_id] = pm
+            while len(self._pixmaps) > self.capacity:
+                self._pixmaps.popitem(last=False)
         self.ready.emit(photo_id)

@@ -1,6 +1,7 @@
 """Open the real window on a small library under a real X server (Xvfb) and save a screenshot.
 
-Run by test_screenshot.py as `xvfb-run python -m tests.gui.screenshot_app OUT.png WORKDIR`.
+Run by test_screenshot.py as `xvfb-run python -m tests.gui.screenshot_app OUT.png WORKDIR [dark]`;
+with "dark" the application gets a dark palette, as a desktop in dark mode gives it.
 """
 
 from __future__ import annotations
@@ -14,7 +15,24 @@ os.environ.setdefault("PHOTOINDEX_WEIGHTS", "random")
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 
 
-def main(out: str, work: str) -> int:
+def dark_palette():
+    from PySide6.QtGui import QColor, QPalette
+
+    pal = QPalette()
+    roles = QPalette.ColorRole
+    for role, rgb in ((roles.Window, (37, 38, 41)), (roles.WindowText, (230, 230, 230)), (roles.Base, (28, 29, 32)),
+                      (roles.AlternateBase, (45, 46, 50)), (roles.Text, (230, 230, 230)), (roles.Button, (48, 49, 53)),
+                      (roles.ButtonText, (230, 230, 230)), (roles.Highlight, (61, 126, 219)),
+                      (roles.HighlightedText, (255, 255, 255)), (roles.Mid, (70, 72, 77)), (roles.Midlight, (58, 60, 64)),
+                      (roles.Light, (80, 82, 88)), (roles.Dark, (20, 20, 22)), (roles.ToolTipBase, (50, 50, 55)),
+                      (roles.ToolTipText, (230, 230, 230)), (roles.PlaceholderText, (150, 150, 155))):
+        pal.setColor(role, QColor(*rgb))
+    pal.setColor(QPalette.ColorGroup.Disabled, roles.WindowText, QColor(140, 140, 145))
+    pal.setColor(QPalette.ColorGroup.Disabled, roles.Text, QColor(140, 140, 145))
+    return pal
+
+
+def main(out: str, work: str, theme: str = "light") -> int:
     from PySide6.QtCore import QTimer
     from PySide6.QtWidgets import QApplication
 
@@ -32,6 +50,9 @@ def main(out: str, work: str) -> int:
     settings = Settings(library_dir=Path(work) / "library", weights="random", clip_model="photoindex-tiny",
                         dino_model="photoindex-tiny", faces=False, threads=2)
     app = QApplication([sys.argv[0]])
+    if theme == "dark":
+        app.setStyle("Fusion")
+        app.setPalette(dark_palette())
     window = MainWindow(Library(settings), [str(root)], thumb_size=170)
     window.resize(1280, 800)
     window.show()
@@ -50,6 +71,7 @@ def main(out: str, work: str) -> int:
         elif state["phase"] == "searching" and window.results_token == window._query_token:
             state["phase"] = "thumbs"
             state["at"] = state["ticks"]
+            window.grid.setCurrentIndex(window.model.index(1))  # a selected cell, as a user leaves it
         elif state["phase"] == "thumbs" and state["ticks"] - state["at"] > 15:
             window.grab().save(out)
             app.exit(0)
@@ -62,4 +84,4 @@ def main(out: str, work: str) -> int:
 
 
 if __name__ == "__main__":
-    raise SystemExit(main(sys.argv[1], sys.argv[2]))
+    raise SystemExit(main(*sys.argv[1:4]))

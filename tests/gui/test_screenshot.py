@@ -16,15 +16,16 @@ ARTIFACTS = PROJECT / ".test-artifacts"
 
 @pytest.mark.xvfb
 @pytest.mark.skipif(shutil.which("xvfb-run") is None, reason="needs xvfb-run (Debian xvfb)")
-def test_real_window_screenshot(tmp_path: Path) -> None:
+@pytest.mark.parametrize("theme", ["light", "dark"])
+def test_real_window_screenshot(tmp_path: Path, theme: str) -> None:
     ARTIFACTS.mkdir(exist_ok=True)
-    out = ARTIFACTS / "main-window.png"
+    out = ARTIFACTS / ("main-window.png" if theme == "light" else f"main-window-{theme}.png")
     out.unlink(missing_ok=True)
     env = dict(os.environ)
     env.pop("QT_QPA_PLATFORM", None)
     proc = subprocess.run(
         ["xvfb-run", "-a", "-s", "-screen 0 1400x900x24", sys.executable, "-m", "tests.gui.screenshot_app",
-         str(out), str(tmp_path)],
+         str(out), str(tmp_path), theme],
         cwd=PROJECT, env=env, capture_output=True, text=True, timeout=300,
     )
     assert proc.returncode == 0, proc.stderr[-2000:]

@@ -8,6 +8,10 @@ scikit-learn's Barnes-Hut grows as n log n where openTSNE's FFT grows as n.
 Photos added later are placed by interpolating
 the coordinates of their nearest already-placed neighbours (cosine similarity), so the map does
 not move under the user's feet; a full recompute is suggested once many photos have changed.
+Interpolation rather than openTSNE's transform: measured for 1,000 new photos among 10,000, both
+put every new photo in its own group, but transform took 6.4 s and needs the fitted embedding
+with its neighbour index (a full fit, ~90 s, in a fresh process: only coordinates are stored),
+where interpolation took 0.13-1.5 s from the stored coordinates alone.
 
 Heavy imports (openTSNE, scikit-learn) happen inside the functions that need them.
 """
@@ -15,6 +19,7 @@ Heavy imports (openTSNE, scikit-learn) happen inside the functions that need the
 from __future__ import annotations
 
 import logging
+import os
 import queue
 import threading
 import time
@@ -36,6 +41,7 @@ EARLY_ITERS = 250
 MAIN_ITERS = 500
 FFT_FROM = 10_000
 FFT_INTS_IN_INTERVAL = 2.0
+K_NEIGHBORS_PER_PERPLEXITY = 1.5
 
 ProgressFn = Callable[[int, int], None]
 
@@ -54,6 +60,13 @@ def _cancelled(cancel: Any) -> bool:
     if cancelled is not None and not callable(cancelled):
         return bool(cancelled)
     return bool(cancel()) if callable(cancel) else False
+
+
+def _threads() -> int:
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except AttributeError:  # macOS, Windows
+        return max(1, os.cpu_count() or 1)
 
 
 def perplexity_for(n: int) -> float:
@@ -97,7 +110,7 @@ def compute_layout(
             progress(1, 1)
         return _tiny_layout(x)
 
-    from openTSNE import TSNE
+    from openTSNE import TSNE, affinity
 
     if x.shape[1] > PCA_DIMS and n > PCA_DIMS:
         # 512-d -> 50-d keeps the neighbourhoods and makes the kNN search several times faster.
@@ -123,9 +136,27 @@ def compute_layout(
             return True
         return False
 
+    perplexity = perplexity_for(n)
+    # The neighbour search is embarrassingly parallel (no per-iteration hand-off as in the
+    # gradient loop below), so it uses every core for large libraries.
+    jobs = _threads() if n >= FFT_FROM else 1
+    affinities = affinity.PerplexityBasedNN(
+        x,
+        perplexity=perplexity,
+        # 1.5 x perplexity neighbours instead of openTSNE's 3 x: the attractive forces cost half
+        # as much. Measured at 20,000 points: 61 s instead of 93 s, with the same trustworthiness
+        # (0.995) and 10-NN group agreement (1.000).
+        k_neighbors=max(1, min(n - 1, int(round(K_NEIGHBORS_PER_PERPLEXITY * perplexity)))),
+        n_jobs=jobs,
+        random_state=seed,
+        verbose=False,
+    )
+    if _cancelled(cancel):
+        raise LayoutCancelled("layout cancelled")
+
     tsne = TSNE(
         n_components=2,
-        perplexity=perplexity_for(n),
+        perplexity=perplexity,
         initialization="pca",
         # FFT has a fixed per-iteration cost (its interpolation grid) that dominates below ~10k
         # points, where Barnes-Hut is several times faster (measured: 400 points, 0.7 s vs 0.09 s
@@ -147,7 +178,7 @@ def compute_layout(
         callbacks_every_iters=every,
         verbose=False,
     )
-    emb = tsne.fit(x)
+    emb = tsne.fit(x, affinities=affinities)
     if state["stopped"] or _cancelled(cancel):
         raise LayoutCancelled("layout cancelled")
     if progress:

@@ -245,7 +245,7 @@ def _draw_thumbnails(
     # Slots are landscape (most photos are): a portrait photo just gets a narrower thumbnail.
     slot_h = int(round(box * 0.75))
     cw, ch = box + gap, slot_h + gap
-    edge = 6
+    edge = max(6, min(width, height) // 50)  # a frame of background around the mosaic
     cols, rows = (width - 2 * edge) // cw, (height - 2 * edge) // ch
     if cols < 1 or rows < 1:
         return []

@@ -1,10 +1,11 @@
 """People: faces found (YuNet), described (dlib), and grouped into people (DBSCAN)."""
 
 from photoindex.core.faces.analyze import FACE_DECODE_MIN_SIDE, DetectedFace, FaceAnalyzer
+from photoindex.core.faces.cluster import cluster_descriptors, split_groups
 from photoindex.core.faces.people import (
+    FaceRow,
     Person,
     assign_new_faces,
-    cluster_descriptors,
     delete_all_face_data,
     face_crop_path,
     faces_of_person,
@@ -23,8 +24,8 @@ from photoindex.core.faces.people import (
 )
 
 __all__ = [
-    "FACE_DECODE_MIN_SIDE", "DetectedFace", "FaceAnalyzer", "Person", "assign_new_faces", "cluster_descriptors",
-    "delete_all_face_data", "face_crop_path", "faces_of_person", "faces_of_photo", "find_person", "hide_person",
-    "list_people", "merge_people", "move_face", "person_photo_ids", "recluster", "remove_face_from_person",
-    "rename_person", "save_faces", "split_person",
+    "FACE_DECODE_MIN_SIDE", "DetectedFace", "FaceAnalyzer", "FaceRow", "Person", "assign_new_faces",
+    "cluster_descriptors", "delete_all_face_data", "face_crop_path", "faces_of_person", "faces_of_photo",
+    "find_person", "hide_person", "list_people", "merge_people", "move_face", "person_photo_ids", "recluster",
+    "remove_face_from_person", "rename_person", "save_faces", "split_groups", "split_person",
 ]

@@ -1,15 +1,10 @@
 """Faces in the catalog and the people they form.
 
 Clustering is incremental. A new face joins the nearest person when it is close enough and that
-person is not already in the same photo; the rest stay unsorted until the background pass
-(recluster) groups them with DBSCAN. What a user confirmed, moved or rejected is never undone:
-confirmed faces are never reassigned, and "Not this person" is remembered.
-
-DBSCAN, over agglomerative and HDBSCAN: agglomerative needs the full n x n distance matrix (80 GB
-at 100,000 faces); DBSCAN leaves faces that match nobody as noise (our "unsorted") instead of
-forcing them into a person, and on an HNSW k-NN radius graph it groups 100,000 descriptors in
-about 25 s on 2 cores (brute force: 150 s), 10,000 in about 4 s (bench/bench_faces.py). On the
-32 real photos it reaches pairwise F1 >= 0.95 with no person mixing two identities.
+person is not already in the same photo (assign_new_faces, during indexing); the rest stay
+unsorted until the background pass (recluster) re-forms the automatic people with DBSCAN (see
+cluster.py for why DBSCAN). What a user confirmed, moved or rejected is never undone: confirmed
+faces are never reassigned, and "Not this person" is remembered.
 """
 
 from __future__ import annotations
@@ -18,6 +13,7 @@ import os
 import shutil
 import threading
 import time
+import weakref
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -25,15 +21,16 @@ from typing import Any
 
 import numpy as np
 
+from photoindex.core.faces.cluster import cluster_descriptors, split_groups
 from photoindex.core.store.catalog import Catalog
 from photoindex.core.types import PhotoindexError
 
 JOIN_DISTANCE = 0.5
-"""A new face joins a person whose centre is closer than this (dlib's own threshold is 0.6)."""
-CLUSTER_EPS = 0.45
-MIN_CLUSTER = 2
-GRAPH_ABOVE = 5000
+"""A face joins a person whose centre is closer than this (dlib's own pair threshold is 0.6;
+a centre sits nearer its faces than they sit to each other)."""
 CROP_SIZE = 160
+KEEP_IOU = 0.5
+"""A re-indexed photo's face keeps its person and corrections when its box overlaps the old one this much."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -61,32 +58,70 @@ class FaceRow:
 
 
 def face_crop_path(faces_dir: Path, face_id: int) -> Path:
+    """The cached crop of a face (a cache under the library folder, never beside the photos)."""
     return faces_dir / f"{face_id % 256:02x}" / f"{face_id}.jpg"
 
 
 # -- writing faces (the pipeline's writer thread, inside its transaction) --------------------------
 
 
+def _iou(a: Sequence[float], b: Sequence[float]) -> float:
+    ix = max(0.0, min(a[0] + a[2], b[0] + b[2]) - max(a[0], b[0]))
+    iy = max(0.0, min(a[1] + a[3], b[1] + b[3]) - max(a[1], b[1]))
+    inter = ix * iy
+    union = a[2] * a[3] + b[2] * b[3] - inter
+    return inter / union if union > 0 else 0.0
+
+
 def save_faces(catalog: Catalog, photo_id: int, faces: Sequence[Any], image: Any, full_size: tuple[int, int],
                faces_dir: Path) -> list[int]:
-    """Replace a photo's faces; write their crops to the cache. Returns the new face ids."""
-    catalog.conn.execute("DELETE FROM faces WHERE photo_id = ?", (photo_id,))
+    """Replace a photo's faces and write their crops to the cache. Returns the new face ids.
+
+    Runs inside the caller's transaction. When a photo is indexed again (edited, touched), a face
+    whose box overlaps an old one keeps that face's person if the user had confirmed it, and its
+    "Not this person" marks: re-indexing never forgets a correction."""
+    conn = catalog.conn
+    old = conn.execute(
+        "SELECT id, x, y, w, h, person_id, confirmed FROM faces WHERE photo_id = ?", (photo_id,)
+    ).fetchall()
+    rejections: dict[int, list[int]] = {}
+    if old:
+        marks = ",".join("?" * len(old))
+        for fid, pid in conn.execute(
+            f"SELECT face_id, person_id FROM face_rejections WHERE face_id IN ({marks})", [r[0] for r in old]
+        ):
+            rejections.setdefault(fid, []).append(pid)
+        conn.execute("DELETE FROM faces WHERE photo_id = ?", (photo_id,))
+        for r in old:
+            face_crop_path(faces_dir, r[0]).unlink(missing_ok=True)
     ids: list[int] = []
+    used: set[int] = set()
     for f in faces:
-        x, y, w, h = f.box
-        cur = catalog.conn.execute(
-            "INSERT INTO faces(photo_id, x, y, w, h, landmarks, score, descriptor) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-            (photo_id, x, y, w, h, np.asarray(f.landmarks, np.float32).tobytes(), float(f.score),
-             np.asarray(f.descriptor, np.float32).tobytes()),
+        box = tuple(float(v) for v in f.box)
+        match = max((r for r in old if r[0] not in used), key=lambda r: _iou(box, r[1:5]), default=None)
+        if match is not None and _iou(box, match[1:5]) < KEEP_IOU:
+            match = None
+        person, confirmed = (match[5], 1) if match is not None and match[6] else (None, 0)
+        cur = conn.execute(
+            "INSERT INTO faces(photo_id, x, y, w, h, landmarks, score, descriptor, person_id, confirmed)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (photo_id, *box, np.asarray(f.landmarks, np.float32).tobytes(), float(f.score),
+             np.asarray(f.descriptor, np.float32).tobytes(), person, confirmed),
         )
         face_id = int(cur.lastrowid or 0)
         ids.append(face_id)
+        if match is not None:
+            used.add(match[0])
+            conn.executemany("INSERT OR IGNORE INTO face_rejections(face_id, person_id) VALUES (?, ?)",
+                             [(face_id, p) for p in rejections.get(match[0], [])])
         if image is not None:
-            _write_crop(image, full_size, f.box, face_crop_path(faces_dir, face_id))
+            _write_crop(image, full_size, box, face_crop_path(faces_dir, face_id))
+    if old:
+        _forget_centroids(catalog)
     return ids
 
 
-def _write_crop(image: Any, full_size: tuple[int, int], box: tuple[float, float, float, float], dest: Path) -> None:
+def _write_crop(image: Any, full_size: tuple[int, int], box: Sequence[float], dest: Path) -> None:
     from PIL import Image
 
     s = image.width / full_size[0]
@@ -94,18 +129,58 @@ def _write_crop(image: Any, full_size: tuple[int, int], box: tuple[float, float,
     side = max(w, h) * 1.4
     cx, cy = x + w / 2, y + h / 2
     crop = image.crop((int(cx - side / 2), int(cy - side / 2), int(cx + side / 2), int(cy + side / 2)))
-    crop = crop.resize((CROP_SIZE, CROP_SIZE), Image.Resampling.BILINEAR)
+    crop = crop.convert("RGB").resize((CROP_SIZE, CROP_SIZE), Image.Resampling.BILINEAR)
     dest.parent.mkdir(parents=True, exist_ok=True)
     tmp = dest.with_name(f".{dest.name}.{os.getpid()}.{threading.get_ident()}.tmp")
     crop.save(tmp, "JPEG", quality=88)
     os.replace(tmp, dest)
 
 
-# -- assignment and clustering -------------------------------------------------------------------
+# -- centroids: in the people table, mirrored in memory per connection -----------------------------
+
+_CENTROIDS: weakref.WeakKeyDictionary[Catalog, tuple[int, np.ndarray, np.ndarray]] = weakref.WeakKeyDictionary()
+
+
+def _data_version(catalog: Catalog) -> int:
+    # Changes when another connection commits; our own writes update the mirror directly.
+    return int(catalog.conn.execute("PRAGMA data_version").fetchone()[0])
+
+
+def _centroids(catalog: Catalog) -> tuple[np.ndarray, np.ndarray]:
+    version = _data_version(catalog)
+    cached = _CENTROIDS.get(catalog)
+    if cached is not None and cached[0] == version:
+        return cached[1], cached[2]
+    rows = catalog.conn.execute("SELECT id, centroid FROM people WHERE centroid IS NOT NULL ORDER BY id").fetchall()
+    if rows:
+        ids = np.array([r[0] for r in rows], np.int64)
+        centres = np.frombuffer(b"".join(r[1] for r in rows), np.float32).reshape(len(rows), -1).copy()
+    else:
+        ids, centres = np.zeros(0, np.int64), np.zeros((0, 128), np.float32)
+    _CENTROIDS[catalog] = (version, ids, centres)
+    return ids, centres
+
+
+def _forget_centroids(catalog: Catalog) -> None:
+    _CENTROIDS.pop(catalog, None)
+
+
+def _set_centroid(catalog: Catalog, person_id: int, centre: np.ndarray | None) -> None:
+    catalog.conn.execute("UPDATE people SET centroid = ? WHERE id = ?",
+                         (None if centre is None else np.asarray(centre, np.float32).tobytes(), person_id))
+    cached = _CENTROIDS.get(catalog)
+    if cached is None:
+        return
+    version, ids, centres = cached
+    at = np.searchsorted(ids, person_id)
+    if centre is not None and at < len(ids) and ids[at] == person_id:
+        centres[at] = centre
+    else:
+        _forget_centroids(catalog)
 
 
 def _descriptors(catalog: Catalog, where: str, args: Sequence[Any] = ()) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    rows = catalog.conn.execute(f"SELECT id, photo_id, descriptor FROM faces WHERE {where}", args).fetchall()
+    rows = catalog.conn.execute(f"SELECT id, photo_id, descriptor FROM faces WHERE {where} ORDER BY id", args).fetchall()
     if not rows:
         return np.zeros(0, np.int64), np.zeros(0, np.int64), np.zeros((0, 128), np.float32)
     ids = np.array([r[0] for r in rows], np.int64)
@@ -115,57 +190,59 @@ def _descriptors(catalog: Catalog, where: str, args: Sequence[Any] = ()) -> tupl
 
 
 def _update_centroids(catalog: Catalog, person_ids: Iterable[int]) -> None:
+    """Recompute centres and covers from the faces (after a bulk change)."""
     for pid in set(person_ids):
         _ids, _photos, desc = _descriptors(catalog, "person_id = ?", (pid,))
-        if len(desc) == 0:
-            catalog.conn.execute("UPDATE people SET centroid = NULL WHERE id = ?", (pid,))
-            continue
-        catalog.conn.execute("UPDATE people SET centroid = ? WHERE id = ?", (desc.mean(axis=0).astype(np.float32).tobytes(), pid))
-        cover = catalog.conn.execute(
-            "SELECT cover_face_id FROM people WHERE id = ? AND cover_face_id IN (SELECT id FROM faces WHERE person_id = ?)",
-            (pid, pid),
+        _set_centroid(catalog, pid, desc.mean(axis=0).astype(np.float32) if len(desc) else None)
+        _ensure_cover(catalog, pid)
+
+
+def _ensure_cover(catalog: Catalog, person_id: int) -> None:
+    cover = catalog.conn.execute(
+        "SELECT 1 FROM people p JOIN faces f ON f.id = p.cover_face_id AND f.person_id = p.id WHERE p.id = ?",
+        (person_id,),
+    ).fetchone()
+    if cover is None:
+        best = catalog.conn.execute(
+            "SELECT id FROM faces WHERE person_id = ? ORDER BY confirmed DESC, w * h * score DESC LIMIT 1", (person_id,)
         ).fetchone()
-        if cover is None:
-            best = catalog.conn.execute(
-                "SELECT id FROM faces WHERE person_id = ? ORDER BY confirmed DESC, w * h * score DESC LIMIT 1", (pid,)
-            ).fetchone()
-            catalog.conn.execute("UPDATE people SET cover_face_id = ? WHERE id = ?", (best[0] if best else None, pid))
+        catalog.conn.execute("UPDATE people SET cover_face_id = ? WHERE id = ?", (best[0] if best else None, person_id))
 
 
-def _centroids(catalog: Catalog) -> tuple[np.ndarray, np.ndarray]:
-    rows = catalog.conn.execute("SELECT id, centroid FROM people WHERE centroid IS NOT NULL").fetchall()
-    if not rows:
-        return np.zeros(0, np.int64), np.zeros((0, 128), np.float32)
-    return np.array([r[0] for r in rows], np.int64), np.frombuffer(b"".join(r[1] for r in rows), np.float32).reshape(len(rows), -1)
+# -- assignment and clustering -------------------------------------------------------------------
 
 
 def assign_new_faces(catalog: Catalog, face_ids: Sequence[int]) -> int:
-    """Put each face with the nearest person if close enough (never a person already in that
-    photo, never one the user said it is not). Returns how many were placed."""
-    if not face_ids:
+    """Put each unsorted face with the nearest person if close enough (never a person already in
+    that photo, never one the user said it is not). Returns how many were placed.
+
+    Fast: the centres live in memory (per connection) and are updated as a running mean."""
+    if not len(face_ids):
         return 0
     people, centres = _centroids(catalog)
     if len(people) == 0:
         return 0
     marks = ",".join("?" * len(face_ids))
-    ids, photos, desc = _descriptors(catalog, f"id IN ({marks}) AND person_id IS NULL", list(face_ids))
-    placed: list[tuple[int, int]] = []
-    touched: set[int] = set()
+    ids, photos, desc = _descriptors(catalog, f"id IN ({marks}) AND person_id IS NULL", [int(f) for f in face_ids])
+    placed = 0
     with _maybe_transaction(catalog):
-        for fid, photo, d in zip(ids, photos, desc, strict=True):
+        for fid, photo, d in zip(ids.tolist(), photos.tolist(), desc, strict=True):
             dist = np.linalg.norm(centres - d, axis=1)
-            for j in np.argsort(dist)[:5]:
+            near = np.argpartition(dist, min(5, len(dist) - 1))[:5] if len(dist) > 5 else np.arange(len(dist))
+            for j in near[np.argsort(dist[near])]:
                 if dist[j] >= JOIN_DISTANCE:
                     break
                 pid = int(people[j])
-                if _person_in_photo(catalog, pid, int(photo)) or _rejected(catalog, int(fid), pid):
+                if _person_in_photo(catalog, pid, photo) or _rejected(catalog, fid, pid):
                     continue
-                catalog.conn.execute("UPDATE faces SET person_id = ? WHERE id = ?", (pid, int(fid)))
-                placed.append((int(fid), pid))
-                touched.add(pid)
+                n = catalog.conn.execute("SELECT count(*) FROM faces WHERE person_id = ?", (pid,)).fetchone()[0]
+                catalog.conn.execute("UPDATE faces SET person_id = ? WHERE id = ?", (pid, fid))
+                _set_centroid(catalog, pid, ((centres[j] * n + d) / (n + 1)).astype(np.float32))
+                people, centres = _centroids(catalog)
+                _ensure_cover(catalog, pid)
+                placed += 1
                 break
-        _update_centroids(catalog, touched)
-    return len(placed)
+    return placed
 
 
 def _person_in_photo(catalog: Catalog, person_id: int, photo_id: int) -> bool:
@@ -194,82 +271,150 @@ class _maybe_transaction:
     def __exit__(self, exc_type: Any, *_: Any) -> None:
         if self.own:
             self.catalog.conn.execute("ROLLBACK" if exc_type else "COMMIT")
-
-
-def cluster_descriptors(desc: np.ndarray, photos: np.ndarray, eps: float = CLUSTER_EPS,
-                        min_samples: int = MIN_CLUSTER) -> np.ndarray:
-    """DBSCAN labels (-1 = unsorted), with faces of one photo never in one group: the face
-    farther from its group's centre is sent back to unsorted."""
-    if len(desc) < min_samples:
-        return np.full(len(desc), -1, np.int64)
-    from sklearn.cluster import DBSCAN
-
-    if len(desc) <= GRAPH_ABOVE:
-        labels = DBSCAN(eps=eps, min_samples=min_samples, metric="euclidean", algorithm="brute").fit_predict(desc)
-    else:
-        # Past a few thousand faces the n x n distances dominate; DBSCAN only needs each face's
-        # neighbours within eps, which an HNSW k-NN graph gives in O(n k).
-        labels = DBSCAN(eps=eps, min_samples=min_samples, metric="precomputed").fit_predict(_radius_graph(desc, eps))
-    order = np.argsort(labels, kind="stable")
-    uniq, starts, counts = np.unique(labels[order], return_index=True, return_counts=True)
-    for label, start, count in zip(uniq, starts, counts, strict=True):
-        if label == -1:
-            continue
-        members = order[start : start + count]
-        if len(np.unique(photos[members])) == len(members):
-            continue  # the usual case: no photo twice in this group
-        centre = desc[members].mean(axis=0)
-        seen: set[int] = set()
-        for i in members[np.argsort(np.linalg.norm(desc[members] - centre, axis=1))]:
-            if int(photos[i]) in seen:
-                labels[i] = -1
-            else:
-                seen.add(int(photos[i]))
-        if int((labels[members] == label).sum()) < min_samples:
-            labels[members] = -1
-    return labels
-
-
-def _radius_graph(desc: np.ndarray, eps: float, k: int = 32) -> Any:
-    import hnswlib
-    from scipy.sparse import csr_matrix
-
-    n, dim = desc.shape
-    index = hnswlib.Index(space="l2", dim=dim)
-    index.init_index(max_elements=n, ef_construction=100, M=16)
-    index.add_items(desc, np.arange(n))
-    index.set_ef(max(64, k * 2))
-    labels, sq = index.knn_query(desc, k=min(k, n))
-    dist = np.sqrt(np.maximum(sq, 0))
-    keep = dist <= eps
-    rows = np.repeat(np.arange(n), labels.shape[1])[keep.ravel()]
-    # Explicit zeros would be dropped by the sparse format; a tiny distance keeps the edge.
-    return csr_matrix((np.maximum(dist[keep], 1e-9), (rows, labels[keep])), shape=(n, n))
+        if exc_type is not None:
+            _forget_centroids(self.catalog)
 
 
 def recluster(catalog: Catalog, cancel: threading.Event | None = None) -> dict[str, int]:
-    """The background pass: place unsorted faces with known people, then group the rest."""
-    ids, _photos, _desc = _descriptors(catalog, "person_id IS NULL")
-    placed = assign_new_faces(catalog, ids.tolist())
+    """The background pass: re-form the automatic people from every face a user has not confirmed.
+
+    - Confirmed faces (named, merged, moved, split by the user) never move; a person holding
+      any is "kept" and its centre is the mean of its confirmed faces.
+    - The other faces are grouped with DBSCAN. A group that mostly sits in a kept person already,
+      or whose centre is near one, joins it; any other group becomes an automatic person, keeping the id of the automatic person it
+      overlaps most, so the people a user is looking at do not change ids for nothing.
+    - Never two faces of one photo in one person; never a face in a person it was rejected from.
+    - Faces DBSCAN leaves alone join the nearest person if close enough, else stay unsorted.
+    Nothing is written when cancelled."""
+    conn = catalog.conn
+    rows = conn.execute("SELECT id, photo_id, person_id, confirmed, descriptor FROM faces ORDER BY id").fetchall()
+    if not rows:
+        _drop_empty_people(catalog)
+        return {"people": 0, "faces": 0, "unsorted": 0, "changed": 0}
+    ids = np.array([r[0] for r in rows], np.int64)
+    photos = np.array([r[1] for r in rows], np.int64)
+    before = np.array([-1 if r[2] is None else r[2] for r in rows], np.int64)
+    confirmed = np.array([bool(r[3]) and r[2] is not None for r in rows])
+    desc = np.frombuffer(b"".join(r[4] for r in rows), np.float32).reshape(len(rows), -1)
+    rejected: dict[int, set[int]] = {}
+    for fid, pid in conn.execute("SELECT face_id, person_id FROM face_rejections"):
+        rejected.setdefault(fid, set()).add(pid)
+    named = {r[0] for r in conn.execute("SELECT id FROM people WHERE name IS NOT NULL")}
+    kept = sorted(set(before[confirmed].tolist()) | named)
+
+    after = np.where(confirmed, before, -1)
+    taken: dict[int, set[int]] = {}  # person -> photos it already has a face in
+    for i in np.flatnonzero(confirmed):
+        taken.setdefault(int(after[i]), set()).add(int(photos[i]))
+
+    def fits(i: int, pid: int) -> bool:
+        return int(photos[i]) not in taken.get(pid, ()) and pid not in rejected.get(int(ids[i]), ())
+
+    def put(i: int, pid: int) -> None:
+        after[i] = pid
+        taken.setdefault(pid, set()).add(int(photos[i]))
+
+    # A kept person's centre is that of all its faces now: one confirmed odd face must not drag it.
+    current, current_centres = _group_means(before, desc)
+    in_kept = np.isin(current, np.array(kept, np.int64))
+    kept_ids, kept_centres = current[in_kept], current_centres[in_kept]
+
+    free = np.flatnonzero(~confirmed)
+    labels = cluster_descriptors(desc[free], photos[free])
     if cancel is not None and cancel.is_set():
-        return {"placed": placed, "new_people": 0}
-    ids, photos, desc = _descriptors(catalog, "person_id IS NULL")
-    labels = cluster_descriptors(desc, photos)
-    new_people = 0
+        return {"cancelled": 1}
+    automatic = set(before[(before != -1)].tolist()) - set(kept)
+    reused: set[int] = set()
+    new_groups: list[np.ndarray] = []
+    groups = [free[labels == g] for g in np.unique(labels) if g != -1]
+    for members in sorted(groups, key=len, reverse=True):
+        centre = desc[members].mean(axis=0)
+        target = None
+        olds, counts = np.unique(before[members], return_counts=True)
+        top = int(olds[np.argmax(counts)])
+        if top in kept and counts.max() * 2 > len(members):
+            target = top  # mostly that person's already: stay
+        elif len(kept_ids):
+            dist = np.linalg.norm(kept_centres - centre, axis=1)
+            j = int(np.argmin(dist))
+            if dist[j] < JOIN_DISTANCE:
+                target = int(kept_ids[j])
+        if target is None:
+            for old in olds[np.argsort(-counts, kind="stable")]:
+                if int(old) in automatic and int(old) not in reused:
+                    target = int(old)
+                    reused.add(target)
+                    break
+        if target is None:
+            new_groups.append(members)
+            continue
+        for i in members[np.argsort(np.linalg.norm(desc[members] - centre, axis=1))]:
+            if fits(int(i), target):
+                put(int(i), target)
+    new_ids: list[int] = []
     with _maybe_transaction(catalog):
-        for label in sorted(set(labels.tolist()) - {-1}):
-            members = ids[labels == label]
-            cur = catalog.conn.execute("INSERT INTO people(created_at) VALUES (?)", (time.time(),))
-            pid = int(cur.lastrowid or 0)
-            marks = ",".join("?" * len(members))
-            catalog.conn.execute(f"UPDATE faces SET person_id = ? WHERE id IN ({marks})", [pid, *members.tolist()])
-            _update_centroids(catalog, [pid])
-            new_people += 1
-        # People left with no faces (all removed or moved away) and no name are gone.
-        catalog.conn.execute(
-            "DELETE FROM people WHERE name IS NULL AND id NOT IN (SELECT DISTINCT person_id FROM faces WHERE person_id IS NOT NULL)"
+        for members in new_groups:
+            pid = int(conn.execute("INSERT INTO people(created_at) VALUES (?)", (time.time(),)).lastrowid or 0)
+            new_ids.append(pid)
+            for i in members:
+                if fits(int(i), pid):
+                    put(int(i), pid)
+        # Faces no group took: the nearest person if close enough (centres as formed now).
+        people_now, centres = _group_means(after, desc)
+        leftover = np.flatnonzero(after == -1)
+        for start in range(0, len(leftover), 2048):
+            chunk = leftover[start : start + 2048]
+            if not len(people_now):
+                break
+            d2 = (np.einsum("ij,ij->i", desc[chunk], desc[chunk])[:, None] + np.einsum("ij,ij->i", centres, centres)[None]
+                  - 2 * desc[chunk] @ centres.T)
+            dist = np.sqrt(np.maximum(d2, 0))
+            near = np.argsort(dist, axis=1)[:, :5]
+            for row, i in enumerate(chunk):
+                for j in near[row]:
+                    if dist[row, j] >= JOIN_DISTANCE:
+                        break
+                    if fits(int(i), int(people_now[j])):
+                        put(int(i), int(people_now[j]))
+                        break
+        changed = np.flatnonzero(after != before)
+        conn.executemany(
+            "UPDATE faces SET person_id = ? WHERE id = ?",
+            [(None if after[i] == -1 else int(after[i]), int(ids[i])) for i in changed],
         )
-    return {"placed": placed, "new_people": new_people}
+        people_now, centres = _group_means(after, desc)
+        touched = (set(after[changed].tolist()) | set(before[changed].tolist()) | set(new_ids)) - {-1}
+        where = {int(p): k for k, p in enumerate(people_now)}
+        conn.executemany("UPDATE people SET centroid = ? WHERE id = ?",
+                         [(centres[where[p]].tobytes() if p in where else None, p) for p in touched])
+        for p in touched:
+            _ensure_cover(catalog, p)
+        _drop_empty_people(catalog)
+    return {
+        "people": len(set(after[after != -1].tolist())),
+        "faces": len(ids),
+        "unsorted": int((after == -1).sum()),
+        "changed": len(changed),
+        "new_people": len(new_ids),
+    }
+
+
+def _group_means(labels: np.ndarray, desc: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The distinct labels other than -1 and the mean descriptor of each."""
+    mask = labels != -1
+    uniq, inverse = np.unique(labels[mask], return_inverse=True)
+    sums = np.zeros((len(uniq), desc.shape[1]), np.float64)
+    np.add.at(sums, inverse, desc[mask])
+    counts = np.bincount(inverse, minlength=len(uniq))[:, None]
+    return uniq, (sums / np.maximum(counts, 1)).astype(np.float32)
+
+
+def _drop_empty_people(catalog: Catalog) -> None:
+    # People left with no faces and no name are gone (a named one stays: the user made it).
+    catalog.conn.execute(
+        "DELETE FROM people WHERE name IS NULL AND id NOT IN (SELECT person_id FROM faces WHERE person_id IS NOT NULL)"
+    )
+    _forget_centroids(catalog)
 
 
 # -- people, for the CLI and the GUI ---------------------------------------------------------------
@@ -320,10 +465,11 @@ def rename_person(catalog: Catalog, person_id: int, name: str) -> None:
         catalog.conn.execute("UPDATE faces SET confirmed = 1 WHERE person_id = ?", (person_id,))
 
 
-def merge_people(catalog: Catalog, person_ids: Sequence[int]) -> int:
-    """Merge into the first (or the one with a name); returns the id that remains."""
-    ids = [find_person(catalog, p) for p in person_ids]
-    if len(set(ids)) < 2:
+def merge_people(catalog: Catalog, person_ids: Sequence[int | str]) -> int:
+    """Merge into the first named person (else the first); returns the id that remains. The
+    user said these are one person, so their faces become confirmed."""
+    ids = list(dict.fromkeys(find_person(catalog, p) for p in person_ids))
+    if len(ids) < 2:
         raise PhotoindexError("merge needs two different people")
     named = [p for p in ids if catalog.conn.execute("SELECT name FROM people WHERE id = ?", (p,)).fetchone()[0]]
     keep = named[0] if named else ids[0]
@@ -331,29 +477,44 @@ def merge_people(catalog: Catalog, person_ids: Sequence[int]) -> int:
         for other in ids:
             if other == keep:
                 continue
-            catalog.conn.execute("UPDATE faces SET person_id = ?, confirmed = 1 WHERE person_id = ?", (keep, other))
+            catalog.conn.execute("UPDATE faces SET person_id = ? WHERE person_id = ?", (keep, other))
+            catalog.conn.execute("UPDATE face_rejections SET person_id = ? WHERE person_id = ? AND face_id NOT IN"
+                                 " (SELECT face_id FROM face_rejections WHERE person_id = ?)", (keep, other, keep))
             catalog.conn.execute("DELETE FROM people WHERE id = ?", (other,))
         catalog.conn.execute("UPDATE faces SET confirmed = 1 WHERE person_id = ?", (keep,))
+        _forget_centroids(catalog)
         _update_centroids(catalog, [keep])
     return keep
 
 
-def split_person(catalog: Catalog, person_id: int, apply: bool = False, eps: float = 0.35) -> list[list[int]]:
-    """Sub-groups found inside a person (tighter radius). With apply, each group after the
-    first becomes a new person. Returns the groups of face ids."""
-    ids, photos, desc = _descriptors(catalog, "person_id = ?", (person_id,))
-    labels = cluster_descriptors(desc, photos, eps=eps, min_samples=1)
-    groups = [ids[labels == label].tolist() for label in sorted(set(labels.tolist()) - {-1})]
-    groups.sort(key=len, reverse=True)
-    if apply and len(groups) > 1:
+def split_person(catalog: Catalog, person_id: int, apply: bool = False,
+                 groups: Sequence[Sequence[int]] | None = None) -> list[list[int]]:
+    """The sub-groups of face ids found inside a person, biggest first (always at least two when
+    the person has two faces or more). With apply, every group after the first becomes a new
+    person (pass groups to apply a choice the user made from an earlier proposal); the faces of
+    every group are confirmed, since the user decided."""
+    if groups is None:
+        ids, photos, desc = _descriptors(catalog, "person_id = ?", (person_id,))
+        labels = split_groups(desc, photos)
+        groups = [ids[labels == g].tolist() for g in range(int(labels.max()) + 1)] if len(ids) else []
+    out = [[int(f) for f in g] for g in groups if len(g)]
+    if apply and len(out) > 1:
+        owned = {r[0] for r in catalog.conn.execute("SELECT id FROM faces WHERE person_id = ?", (person_id,))}
+        if not all(f in owned for g in out for f in g):
+            raise PhotoindexError("those faces are no longer all with this person; look again")
         with _maybe_transaction(catalog):
-            for group in groups[1:]:
+            for group in out[1:]:
                 pid = int(catalog.conn.execute("INSERT INTO people(created_at) VALUES (?)", (time.time(),)).lastrowid or 0)
                 marks = ",".join("?" * len(group))
                 catalog.conn.execute(f"UPDATE faces SET person_id = ?, confirmed = 1 WHERE id IN ({marks})", [pid, *group])
-                _update_centroids(catalog, [pid])
+            marks = ",".join("?" * len(out[0]))
+            catalog.conn.execute(f"UPDATE faces SET confirmed = 1 WHERE id IN ({marks})", out[0])
+            _forget_centroids(catalog)
             _update_centroids(catalog, [person_id])
-    return groups
+            for group in out[1:]:
+                _update_centroids(catalog, [catalog.conn.execute("SELECT person_id FROM faces WHERE id = ?",
+                                                                 (group[0],)).fetchone()[0]])
+    return out
 
 
 def remove_face_from_person(catalog: Catalog, face_id: int) -> None:
@@ -368,17 +529,27 @@ def remove_face_from_person(catalog: Catalog, face_id: int) -> None:
 
 
 def move_face(catalog: Catalog, face_id: int, person_id: int) -> None:
+    """"Move to…": the face belongs to this person (confirmed). A face of the same photo that
+    was only guessed to be that person goes back to unsorted; a confirmed one refuses the move."""
     find_person(catalog, person_id)
     row = catalog.conn.execute("SELECT person_id, photo_id FROM faces WHERE id = ?", (face_id,)).fetchone()
     if row is None:
         raise PhotoindexError(f"no face {face_id}")
+    clash = catalog.conn.execute(
+        "SELECT id, confirmed FROM faces WHERE person_id = ? AND photo_id = ? AND id != ?", (person_id, row[1], face_id)
+    ).fetchall()
+    if any(confirmed for _id, confirmed in clash):
+        raise PhotoindexError("that person is already in this photo; remove the other face from them first")
     with _maybe_transaction(catalog):
+        for other, _confirmed in clash:
+            catalog.conn.execute("UPDATE faces SET person_id = NULL WHERE id = ?", (other,))
         catalog.conn.execute("UPDATE faces SET person_id = ?, confirmed = 1 WHERE id = ?", (person_id, face_id))
         catalog.conn.execute("DELETE FROM face_rejections WHERE face_id = ? AND person_id = ?", (face_id, person_id))
         _update_centroids(catalog, [p for p in (row[0], person_id) if p is not None])
 
 
 def hide_person(catalog: Catalog, person_id: int, hidden: bool = True) -> None:
+    find_person(catalog, person_id)
     catalog.conn.execute("UPDATE people SET hidden = ? WHERE id = ?", (int(hidden), person_id))
 
 
@@ -387,4 +558,5 @@ def delete_all_face_data(catalog: Catalog, faces_dir: Path) -> None:
         catalog.conn.execute("DELETE FROM face_rejections")
         catalog.conn.execute("DELETE FROM faces")
         catalog.conn.execute("DELETE FROM people")
+    _forget_centroids(catalog)
     shutil.rmtree(faces_dir, ignore_errors=True)

@@ -38,7 +38,7 @@ def test_clustering_reaches_f1_and_never_mixes_identities(indexed) -> None:
     truth = {}
     with open(FACES / "identities.csv", newline="") as fh:
         for row in csv.DictReader(fh):
-            truth[str((FACES / row["file"]).resolve())] = row["identity"]
+            truth[str(FACES / row["file"])] = row["identity"]
     assigned: dict[str, int | None] = {}
     for path in truth:
         photo = cat.photo_by_path(path)
@@ -66,7 +66,7 @@ def test_clustering_reaches_f1_and_never_mixes_identities(indexed) -> None:
 def test_two_people_photo_gives_two_people(indexed) -> None:
     lib, _ = indexed
     cat = lib.catalog()
-    photo = cat.photo_by_path(str((FACES / "examples" / "two_people.jpg").resolve()))
+    photo = cat.photo_by_path(str(FACES / "examples" / "two_people.jpg"))
     faces = F.faces_of_photo(cat, photo.id)
     assert len(faces) == 2
     assert None not in (faces[0].person_id, faces[1].person_id)

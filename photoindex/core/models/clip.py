@@ -13,7 +13,7 @@ from PIL import Image
 
 from photoindex.config import Settings
 from photoindex.core.models import center_crop_resize, normalise_rows
-from photoindex.core.models.runtime import Runtime, resolve_runtime
+from photoindex.core.models.runtime import Runtime, quantize_int8, resolve_runtime, split_self_attention
 from photoindex.core.models.weights import find_in_models_dir, hub_file
 from photoindex.core.types import SPACE_CLIP, Matrix, ModelUnavailable
 
@@ -123,6 +123,9 @@ class ClipEmbedder:
         model.eval()
         rt = self.runtime
         model = model.to(device=rt.device, dtype=rt.dtype)
+        if rt.precision == "int8":  # the image tower only: the text tower stays float32
+            split_self_attention(getattr(model.visual, "transformer", None))
+            model.visual = quantize_int8(model.visual)
         self._tokenizer = open_clip.get_tokenizer(s.clip_model)
         return model
 

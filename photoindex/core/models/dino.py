@@ -11,7 +11,7 @@ from PIL import Image
 
 from photoindex.config import Settings
 from photoindex.core.models import center_crop_resize, normalise_rows
-from photoindex.core.models.runtime import Runtime, resolve_runtime
+from photoindex.core.models.runtime import Runtime, quantize_int8, resolve_runtime
 from photoindex.core.models.weights import find_in_models_dir, hub_file
 from photoindex.core.types import SPACE_DINO, Matrix, ModelUnavailable
 
@@ -91,7 +91,10 @@ class DinoEmbedder:
         self.dim = int(model.config.hidden_size)
         rt = self.runtime
         model.eval()
-        return model.to(device=rt.device, dtype=rt.dtype)  # type: ignore[call-arg]
+        model = model.to(device=rt.device, dtype=rt.dtype)  # type: ignore[call-arg]
+        if rt.precision == "int8":
+            model = quantize_int8(model)
+        return model
 
     def _weights_dir(self) -> Path:
         s = self.settings

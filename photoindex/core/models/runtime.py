@@ -6,7 +6,7 @@ CPU without them PyTorch emulates bf16 matmuls hundreds of times slower than flo
 'int8' is an opt-in CPU precision (PHOTOINDEX_PRECISION=int8): the Linear layers run as
 dynamically quantized int8 (int8 weights per output channel, activations quantized per batch),
 everything else in float32. On a 2-core AVX2 CPU the image towers run about 1.3x faster and the
-vectors keep a cosine of about 0.998 or more to the float32 ones (bench/bench_index.py).
+vectors keep a cosine of 0.997 or more to the float32 ones (bench/bench_index.py).
 """
 
 from __future__ import annotations

@@ -1,20 +1,43 @@
-"""People: a grid of the people found in the photos, biggest first. Name, merge, split, hide."""
+"""People: a grid of the people found in the photos, biggest first, and the faces of the one
+selected. Rename inline, merge (select several, or drag one onto another), split into the
+sub-groups found inside, hide; on a face: Not this person, Move to another person.
+
+Every catalog read and write runs on a worker (TaskRunner); results come back by signal and the
+view reloads. The widget only needs `library.catalog()` (a catalog for the calling thread) and
+`library.settings.faces_dir`.
+"""
 
 from __future__ import annotations
 
+import json
+from dataclasses import replace
 from typing import Any
 
-from PySide6.QtCore import QAbstractListModel, QModelIndex, QSize, Qt, Signal
-from PySide6.QtGui import QImage, QPixmap
+import shiboken6
+from PySide6.QtCore import (
+    QAbstractListModel,
+    QByteArray,
+    QItemSelectionModel,
+    QMimeData,
+    QModelIndex,
+    QSize,
+    Qt,
+    Signal,
+)
+from PySide6.QtGui import QColor, QIcon, QImage, QPixmap
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QCheckBox,
+    QDialog,
+    QDialogButtonBox,
     QHBoxLayout,
-    QInputDialog,
     QLabel,
     QListView,
     QMenu,
     QMessageBox,
     QPushButton,
+    QScrollArea,
+    QSplitter,
     QVBoxLayout,
     QWidget,
 )
@@ -22,170 +45,521 @@ from PySide6.QtWidgets import (
 from photoindex.gui.tasks import TaskRunner
 
 PersonIdRole = Qt.ItemDataRole.UserRole + 1
+FaceIdRole = Qt.ItemDataRole.UserRole + 2
+PEOPLE_MIME = "application/x-photoindex-people"
+ICON = 120
+FACE_ICON = 72
+MOVE_MENU_MAX = 40
+
+
+def _placeholder(size: int) -> QPixmap:
+    pix = QPixmap(size, size)
+    pix.fill(QColor(128, 128, 128, 60))
+    return pix
+
+
+def _person_label(person: Any) -> str:
+    return f"{person.label}\n{person.photo_count} photo{'s' if person.photo_count != 1 else ''}"
 
 
 class PeopleModel(QAbstractListModel):
-    def __init__(self, parent=None) -> None:
+    """People (core Person dataclasses) with their cover crops. Editing a name, or dropping
+    people onto a person, asks the view to do it (signals); nothing is written here."""
+
+    renameRequested = Signal(int, str)
+    mergeRequested = Signal(int, list)  # target person, people dropped onto it
+
+    def __init__(self, parent: Any = None) -> None:
         super().__init__(parent)
         self.people: list[Any] = []
         self.covers: dict[int, QPixmap] = {}
+        self._placeholder = _placeholder(ICON)
 
     def set_people(self, people: list[Any], covers: dict[int, QImage]) -> None:
         self.beginResetModel()
-        self.people = people
+        self.people = list(people)
         self.covers = {pid: QPixmap.fromImage(img) for pid, img in covers.items() if not img.isNull()}
         self.endResetModel()
 
-    def rowCount(self, parent=QModelIndex()) -> int:  # noqa: B008
+    def row_of(self, person_id: int) -> int | None:
+        return next((i for i, p in enumerate(self.people) if p.id == person_id), None)
+
+    def rowCount(self, parent: QModelIndex = QModelIndex()) -> int:  # noqa: B008
         return 0 if parent.isValid() else len(self.people)
 
-    def flags(self, index):
-        base = super().flags(index)
+    def flags(self, index: QModelIndex) -> Qt.ItemFlag:
+        base = Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
+        if not index.isValid():
+            return base
         return base | Qt.ItemFlag.ItemIsEditable | Qt.ItemFlag.ItemIsDragEnabled | Qt.ItemFlag.ItemIsDropEnabled
 
-    def data(self, index, role=Qt.ItemDataRole.DisplayRole):
-        if not index.isValid():
+    def data(self, index: QModelIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid() or index.row() >= len(self.people):
             return None
         p = self.people[index.row()]
         if role == Qt.ItemDataRole.DisplayRole:
-            return f"{p.label}\n{p.photo_count} photo{'s' if p.photo_count != 1 else ''}"
+            return _person_label(p)
         if role == Qt.ItemDataRole.EditRole:
             return p.name or ""
         if role == Qt.ItemDataRole.DecorationRole:
-            return self.covers.get(p.id)
+            return self.covers.get(p.id, self._placeholder)
+        if role == Qt.ItemDataRole.ToolTipRole:
+            hidden = " (hidden)" if p.hidden else ""
+            return f"{p.label}{hidden}: {p.face_count} faces in {p.photo_count} photos. Double-click for their photos."
+        if role == Qt.ItemDataRole.ForegroundRole and p.hidden:
+            return QColor(128, 128, 128)
         if role == PersonIdRole:
             return p.id
         return None
 
+    def setData(self, index: QModelIndex, value: Any, role: int = Qt.ItemDataRole.EditRole) -> bool:
+        if role != Qt.ItemDataRole.EditRole or not index.isValid():
+            return False
+        p = self.people[index.row()]
+        name = str(value).strip()
+        if name == (p.name or ""):
+            return False
+        self.people[index.row()] = replace(p, name=name or None)  # shown at once; the worker writes it
+        self.dataChanged.emit(index, index)
+        self.renameRequested.emit(p.id, name)
+        return True
+
+    # Drag one person onto another to merge them.
+    def supportedDragActions(self) -> Qt.DropAction:
+        return Qt.DropAction.CopyAction
+
+    def supportedDropActions(self) -> Qt.DropAction:
+        return Qt.DropAction.CopyAction | Qt.DropAction.MoveAction
+
+    def mimeTypes(self) -> list[str]:
+        return [PEOPLE_MIME]
+
+    def mimeData(self, indexes: list[QModelIndex]) -> QMimeData:
+        mime = QMimeData()
+        ids = list(dict.fromkeys(i.data(PersonIdRole) for i in indexes if i.isValid()))
+        mime.setData(PEOPLE_MIME, QByteArray(json.dumps(ids).encode()))
+        return mime
+
+    def canDropMimeData(self, data: QMimeData, action: Qt.DropAction, row: int, column: int,
+                        parent: QModelIndex) -> bool:
+        return data.hasFormat(PEOPLE_MIME) and parent.isValid()
+
+    def dropMimeData(self, data: QMimeData, action: Qt.DropAction, row: int, column: int,
+                     parent: QModelIndex) -> bool:
+        if not self.canDropMimeData(data, action, row, column, parent):
+            return False
+        target = parent.data(PersonIdRole)
+        dropped = [int(i) for i in json.loads(bytes(data.data(PEOPLE_MIME).data()).decode()) if i != target]
+        if dropped:
+            self.mergeRequested.emit(target, dropped)
+        return False  # no rows move: the merge reloads the grid
+
+
+class FacesModel(QAbstractListModel):
+    """The faces of one person, as crops."""
+
+    def __init__(self, parent: Any = None) -> None:
+        super().__init__(parent)
+        self.faces: list[Any] = []
+        self.crops: dict[int, QPixmap] = {}
+        self._placeholder = _placeholder(FACE_ICON)
+
+    def set_faces(self, faces: list[Any], crops: dict[int, QImage]) -> None:
+        self.beginResetModel()
+        self.faces = list(faces)
+        self.crops = {fid: QPixmap.fromImage(img) for fid, img in crops.items() if not img.isNull()}
+        self.endResetModel()
+
+    def rowCount(self, parent: QModelIndex = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self.faces)
+
+    def data(self, index: QModelIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid() or index.row() >= len(self.faces):
+            return None
+        f = self.faces[index.row()]
+        if role == Qt.ItemDataRole.DecorationRole:
+            return self.crops.get(f.id, self._placeholder)
+        if role == Qt.ItemDataRole.ToolTipRole:
+            return "Confirmed by you" if f.confirmed else "Found automatically; right-click if it is someone else"
+        if role == FaceIdRole:
+            return f.id
+        return None
+
+
+class SplitDialog(QDialog):
+    """The sub-groups found inside a person, one row of faces each. Ticked groups become new
+    people; the rest stay with the person."""
+
+    def __init__(self, groups: list[list[int]], crops: dict[int, QImage], parent: Any = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle("Split person")
+        self.groups = groups
+        self.checks: list[QCheckBox] = []
+        body = QWidget()
+        rows = QVBoxLayout(body)
+        for n, group in enumerate(groups):
+            row = QHBoxLayout()
+            check = QCheckBox(f"{len(group)} face{'s' if len(group) != 1 else ''}: a separate person")
+            check.setChecked(n > 0)
+            self.checks.append(check)
+            row.addWidget(check)
+            for fid in group[:12]:
+                label = QLabel()
+                img = crops.get(fid)
+                pix = QPixmap.fromImage(img) if img is not None and not img.isNull() else _placeholder(FACE_ICON)
+                label.setPixmap(pix.scaled(FACE_ICON, FACE_ICON, Qt.AspectRatioMode.KeepAspectRatio,
+                                           Qt.TransformationMode.SmoothTransformation))
+                row.addWidget(label)
+            if len(group) > 12:
+                row.addWidget(QLabel(f"+{len(group) - 12}"))
+            row.addStretch(1)
+            rows.addLayout(row)
+        scroll = QScrollArea()
+        scroll.setWidget(body)
+        scroll.setWidgetResizable(True)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addWidget(QLabel("These groups were found inside this person. Tick the ones that are someone else."))
+        layout.addWidget(scroll, 1)
+        layout.addWidget(buttons)
+        self.resize(720, 120 + 90 * min(len(groups), 5))
+
+    def chosen_groups(self) -> list[list[int]]:
+        """[faces that stay, then one list per new person]."""
+        stay = [f for g, c in zip(self.groups, self.checks, strict=True) if not c.isChecked() for f in g]
+        new = [g for g, c in zip(self.groups, self.checks, strict=True) if c.isChecked()]
+        return [stay, *new] if stay else new
+
 
 class PeopleView(QWidget):
     personActivated = Signal(int)
+    """A person was double-clicked (or Enter): show their photos."""
     photosRequested = Signal(list)
+    """Photo ids to show: several people's photos, or the photo of a face."""
+    changed = Signal()
+    """People were renamed, merged, split, hidden or corrected, and the grid reloaded."""
 
-    def __init__(self, library: Any, parent=None) -> None:
+    def __init__(self, library: Any, parent: Any = None) -> None:
         super().__init__(parent)
         self.library = library
-        self.runner = TaskRunner(1, self)
+        self.runner = TaskRunner(1, self)  # one worker: edits apply in the order they were made
+        self.show_hidden = False
+        self._loads = 0
+
         self.model = PeopleModel(self)
+        self.model.renameRequested.connect(self.rename)
+        self.model.mergeRequested.connect(lambda target, ids: self.merge([target, *ids]))
         self.view = QListView()
         self.view.setModel(self.model)
         self.view.setViewMode(QListView.ViewMode.IconMode)
+        self.view.setMovement(QListView.Movement.Static)
         self.view.setResizeMode(QListView.ResizeMode.Adjust)
-        self.view.setIconSize(QSize(120, 120))
-        self.view.setGridSize(QSize(150, 200))
+        self.view.setIconSize(QSize(ICON, ICON))
+        self.view.setGridSize(QSize(ICON + 34, ICON + 64))
         self.view.setWordWrap(True)
         self.view.setUniformItemSizes(True)
         self.view.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
         self.view.setEditTriggers(QAbstractItemView.EditTrigger.EditKeyPressed | QAbstractItemView.EditTrigger.SelectedClicked)
+        self.view.setDragEnabled(True)
+        self.view.setAcceptDrops(True)
+        self.view.setDropIndicatorShown(True)
         self.view.setDragDropMode(QAbstractItemView.DragDropMode.DragDrop)
-        self.view.setDefaultDropAction(Qt.DropAction.MoveAction)
+        self.view.setDefaultDropAction(Qt.DropAction.CopyAction)
         self.view.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
-        self.view.customContextMenuRequested.connect(self._menu)
-        self.view.clicked.connect(lambda idx: self._open(idx.data(PersonIdRole)))
-        self.model.setData = self._set_name  # type: ignore[method-assign]
-        self.view.dropEvent = self._drop  # type: ignore[method-assign]
+        self.view.customContextMenuRequested.connect(self._person_menu)
+        self.view.activated.connect(lambda idx: self.personActivated.emit(idx.data(PersonIdRole)))
+        self.view.selectionModel().selectionChanged.connect(self._selection_changed)
+
+        self.faces_model = FacesModel(self)
+        self.faces_view = QListView()
+        self.faces_view.setModel(self.faces_model)
+        self.faces_view.setViewMode(QListView.ViewMode.IconMode)
+        self.faces_view.setMovement(QListView.Movement.Static)
+        self.faces_view.setResizeMode(QListView.ResizeMode.Adjust)
+        self.faces_view.setIconSize(QSize(FACE_ICON, FACE_ICON))
+        self.faces_view.setGridSize(QSize(FACE_ICON + 10, FACE_ICON + 10))
+        self.faces_view.setUniformItemSizes(True)
+        self.faces_view.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
+        self.faces_view.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        self.faces_view.customContextMenuRequested.connect(self._face_menu)
+        self.faces_view.activated.connect(self._open_face_photo)
+        self.faces_title = QLabel("")
+        faces_box = QWidget()
+        faces_layout = QVBoxLayout(faces_box)
+        faces_layout.setContentsMargins(0, 0, 0, 0)
+        faces_layout.addWidget(self.faces_title)
+        faces_layout.addWidget(self.faces_view, 1)
+        self.faces_box = faces_box
+        faces_box.hide()
+
         self.status = QLabel("")
-        merge = QPushButton("Merge selected")
-        merge.clicked.connect(self.merge_selected)
-        refresh = QPushButton("Refresh")
-        refresh.clicked.connect(self.reload)
+        self.merge_button = QPushButton("Merge selected")
+        self.merge_button.setToolTip("Several people that are one: select them (Ctrl+click) and merge, "
+                                     "or drag one onto another")
+        self.merge_button.clicked.connect(self.merge_selected)
+        self.merge_button.setEnabled(False)
+        self.hidden_check = QCheckBox("Show hidden")
+        self.hidden_check.toggled.connect(self._toggle_hidden)
         bar = QHBoxLayout()
         bar.addWidget(self.status, 1)
-        bar.addWidget(merge)
-        bar.addWidget(refresh)
+        bar.addWidget(self.hidden_check)
+        bar.addWidget(self.merge_button)
+        split = QSplitter(Qt.Orientation.Vertical)
+        split.addWidget(self.view)
+        split.addWidget(faces_box)
+        split.setStretchFactor(0, 3)
+        split.setStretchFactor(1, 1)
         layout = QVBoxLayout(self)
         layout.addLayout(bar)
-        layout.addWidget(self.view, 1)
+        layout.addWidget(split, 1)
         self.reload()
 
-    def showEvent(self, event) -> None:
+    # -- loading -------------------------------------------------------------------------------
+
+    def _submit(self, fn: Any, on_done: Any, on_error: Any) -> None:
+        """Run fn on the worker; its result reaches on_done on the GUI thread, unless this widget
+        was closed and deleted meanwhile."""
+        def alive(callback: Any) -> Any:
+            def call(value: Any) -> None:
+                if shiboken6.isValid(self) and shiboken6.isValid(self.view):
+                    callback(value)
+            return call
+
+        self.runner.submit(fn, alive(on_done), alive(on_error))
+
+    def showEvent(self, event: Any) -> None:
         super().showEvent(event)
         self.reload()
 
     def reload(self) -> None:
+        """Read the people (and their cover crops) on the worker, then show them."""
         from photoindex.core.faces import face_crop_path, list_people
+
+        faces_dir = self.library.settings.faces_dir
+        include_hidden = self.show_hidden
+        self._loads += 1
+        token = self._loads
+
+        def load() -> tuple[list[Any], dict[int, QImage]]:
+            people = list_people(self.library.catalog(), include_hidden=include_hidden)
+            covers = {p.id: QImage(str(face_crop_path(faces_dir, p.cover_face_id))) for p in people if p.cover_face_id}
+            return people, covers
+
+        self._submit(load, lambda r: self._loaded(token, r), self._error)
+
+    def _loaded(self, token: int, result: tuple[list[Any], dict[int, QImage]]) -> None:
+        if token != self._loads:
+            return  # a newer load is on its way
+        selected = set(self.selected_ids())
+        people, covers = result
+        self.model.set_people(people, covers)
+        selection = self.view.selectionModel()
+        selection.blockSignals(True)
+        for row, p in enumerate(people):
+            if p.id in selected:
+                selection.select(self.model.index(row), QItemSelectionModel.SelectionFlag.Select)
+        selection.blockSignals(False)
+        self.view.viewport().update()
+        named = sum(1 for p in people if p.name)
+        self.status.setText(f"{len(people)} people, {named} named" if people else
+                            "No people yet: faces are found while photos are indexed.")
+        self._selection_changed()
+
+    def _error(self, message: str) -> None:
+        self.status.setText(message)
+        if self.isVisible():
+            QMessageBox.warning(self, "People", message)
+        self.reload()
+
+    def selected_ids(self) -> list[int]:
+        return [i.data(PersonIdRole) for i in sorted(self.view.selectionModel().selectedIndexes(), key=lambda i: i.row())]
+
+    def _selection_changed(self, *_: Any) -> None:
+        ids = self.selected_ids()
+        self.merge_button.setEnabled(len(ids) >= 2)
+        if len(ids) == 1:
+            self.load_faces(ids[0])
+        else:
+            self.faces_box.hide()
+            self.faces_model.set_faces([], {})
+
+    def load_faces(self, person_id: int) -> None:
+        """Show one person's faces under the grid (for Not this person and Move to…)."""
+        from photoindex.core.faces import face_crop_path, faces_of_person
 
         faces_dir = self.library.settings.faces_dir
 
         def load() -> tuple[list[Any], dict[int, QImage]]:
-            people = list_people(self.library.catalog())
-            covers = {p.id: QImage(str(face_crop_path(faces_dir, p.cover_face_id))) for p in people if p.cover_face_id}
-            return people, covers
+            faces = faces_of_person(self.library.catalog(), person_id)
+            return faces, {f.id: QImage(str(face_crop_path(faces_dir, f.id))) for f in faces}
 
-        self.runner.submit(load, self._loaded, self.status.setText)
+        def show(result: tuple[list[Any], dict[int, QImage]]) -> None:
+            if self.selected_ids() != [person_id]:
+                return
+            faces, crops = result
+            self.faces_model.set_faces(faces, crops)
+            row = self.model.row_of(person_id)
+            name = self.model.people[row].label if row is not None else "This person"
+            self.faces_title.setText(f"{name}: {len(faces)} faces. Right-click a face that is someone else.")
+            self.faces_box.show()
 
-    def _loaded(self, result: tuple[list[Any], dict[int, QImage]]) -> None:
-        people, covers = result
-        self.model.set_people(people, covers)
-        self.status.setText(f"{len(people)} people" if people else
-                            "No people yet: faces are found while photos are indexed.")
+        self._submit(load, show, self._error)
 
-    def _open(self, person_id: int) -> None:
-        from photoindex.core.faces import person_photo_ids
+    def _toggle_hidden(self, on: bool) -> None:
+        self.show_hidden = on
+        self.reload()
 
-        self.personActivated.emit(person_id)
-        self.runner.submit(lambda: person_photo_ids(self.library.catalog(), person_id), self.photosRequested.emit)
+    # -- edits (all on the worker, then reload) ------------------------------------------------
 
-    def selected_ids(self) -> list[int]:
-        return [i.data(PersonIdRole) for i in self.view.selectionModel().selectedIndexes()]
+    def _edit(self, fn: Any, message: str = "") -> None:
+        def done(_result: Any) -> None:
+            if message:
+                self.status.setText(message)
+            self.reload()
+            self.changed.emit()
 
-    def _run(self, fn) -> None:
-        self.runner.submit(fn, lambda _r: self.reload(), lambda msg: QMessageBox.warning(self, "People", msg))
-
-    def _set_name(self, index, value, role=Qt.ItemDataRole.EditRole) -> bool:
-        if role != Qt.ItemDataRole.EditRole or not index.isValid():
-            return False
-        self.rename(index.data(PersonIdRole), str(value))
-        return True
+        self._submit(fn, done, self._error)
 
     def rename(self, person_id: int, name: str) -> None:
         from photoindex.core.faces import rename_person
 
-        self._run(lambda: rename_person(self.library.catalog(), person_id, name))
+        self._edit(lambda: rename_person(self.library.catalog(), person_id, name))
 
     def merge(self, ids: list[int]) -> None:
+        """Merge these people into one (a named one is kept); undo with Split."""
         from photoindex.core.faces import merge_people
 
-        if len(set(ids)) >= 2:
-            self._run(lambda: merge_people(self.library.catalog(), ids))
+        ids = list(dict.fromkeys(ids))
+        if len(ids) >= 2:
+            self._edit(lambda: merge_people(self.library.catalog(), ids),
+                       f"Merged {len(ids)} people. Wrong? Split them again from the right-click menu.")
 
     def merge_selected(self) -> None:
         self.merge(self.selected_ids())
 
-    def _drop(self, event) -> None:
-        target = self.view.indexAt(event.position().toPoint())
-        dragged = self.selected_ids()
-        if target.isValid() and dragged:
-            tid = target.data(PersonIdRole)
-            self.merge([tid] + [d for d in dragged if d != tid])
-        event.ignore()
+    def hide(self, person_id: int, hidden: bool = True) -> None:
+        from photoindex.core.faces import hide_person
 
-    def _menu(self, pos) -> None:
+        self._edit(lambda: hide_person(self.library.catalog(), person_id, hidden))
+
+    def not_this_person(self, face_ids: list[int]) -> None:
+        from photoindex.core.faces import remove_face_from_person
+
+        def run() -> None:
+            cat = self.library.catalog()
+            for fid in face_ids:
+                remove_face_from_person(cat, fid)
+
+        self._edit(run, f"Removed {len(face_ids)} face{'s' if len(face_ids) != 1 else ''}; they will not come back.")
+
+    def move_faces(self, face_ids: list[int], person_id: int) -> None:
+        from photoindex.core.faces import move_face
+
+        def run() -> None:
+            cat = self.library.catalog()
+            for fid in face_ids:
+                move_face(cat, fid, person_id)
+
+        self._edit(run)
+
+    def split(self, person_id: int) -> None:
+        """Find the sub-groups inside this person (on the worker), then offer them in a dialog."""
+        from photoindex.core.faces import face_crop_path, split_person
+
+        faces_dir = self.library.settings.faces_dir
+
+        def propose() -> tuple[list[list[int]], dict[int, QImage]]:
+            groups = split_person(self.library.catalog(), person_id)
+            return groups, {f: QImage(str(face_crop_path(faces_dir, f))) for g in groups for f in g[:12]}
+
+        self._submit(propose, lambda r: self._offer_split(person_id, *r), self._error)
+
+    def _offer_split(self, person_id: int, groups: list[list[int]], crops: dict[int, QImage]) -> None:
+        if len(groups) < 2:
+            self.status.setText("Nothing to split: this person has a single face.")
+            return
+        self.split_dialog = SplitDialog(groups, crops, self)
+        self.split_dialog.accepted.connect(lambda: self.apply_split(person_id, self.split_dialog.chosen_groups()))
+        self.split_dialog.open()
+
+    def apply_split(self, person_id: int, groups: list[list[int]]) -> None:
+        from photoindex.core.faces import split_person
+
+        if len(groups) >= 2:
+            self._edit(lambda: split_person(self.library.catalog(), person_id, apply=True, groups=groups),
+                       f"Split into {len(groups)} people.")
+
+    # -- menus ---------------------------------------------------------------------------------
+
+    def _person_menu(self, pos: Any) -> None:
         idx = self.view.indexAt(pos)
         if not idx.isValid():
             return
-        pid = idx.data(PersonIdRole)
-        menu = QMenu(self)
-        menu.addAction("Show photos", lambda: self._open(pid))
-        menu.addAction("Rename…", lambda: self._ask_name(pid))
-        if len(self.selected_ids()) > 1:
-            menu.addAction("Merge selected", self.merge_selected)
-        menu.addAction("Split into sub-groups", lambda: self.split(pid))
-        menu.addAction("Hide", lambda: self.hide(pid))
+        menu = self.person_menu(idx)
         menu.popup(self.view.viewport().mapToGlobal(pos))
+
+    def person_menu(self, idx: QModelIndex) -> QMenu:
+        pid = idx.data(PersonIdRole)
+        if pid not in self.selected_ids():
+            self.view.setCurrentIndex(idx)
+        selected = self.selected_ids()
+        person = self.model.people[idx.row()]
+        menu = QMenu(self)
+        if len(selected) > 1:
+            menu.addAction(f"Show photos of these {len(selected)} people", lambda: self._request_photos(selected))
+            menu.addAction(f"Merge these {len(selected)} people", lambda: self.merge(selected))
+        else:
+            menu.addAction("Show photos", lambda: self.personActivated.emit(pid))
+        menu.addAction("Rename…", lambda: self.view.edit(idx))
+        menu.addAction("Split…", lambda: self.split(pid))
+        if person.hidden:
+            menu.addAction("Unhide", lambda: self.hide(pid, False))
+        else:
+            menu.addAction("Hide", lambda: self.hide(pid))
         self.last_menu = menu
+        return menu
 
-    def _ask_name(self, pid: int) -> None:
-        name, ok = QInputDialog.getText(self, "Rename", "Name:")
-        if ok:
-            self.rename(pid, name)
+    def _face_menu(self, pos: Any) -> None:
+        idx = self.faces_view.indexAt(pos)
+        if not idx.isValid():
+            return
+        menu = self.face_menu(idx)
+        menu.popup(self.faces_view.viewport().mapToGlobal(pos))
 
-    def split(self, pid: int) -> None:
-        from photoindex.core.faces import split_person
+    def face_menu(self, idx: QModelIndex) -> QMenu:
+        if idx.data(FaceIdRole) not in self._selected_faces():
+            self.faces_view.setCurrentIndex(idx)
+        faces = self._selected_faces()
+        current = self.selected_ids()
+        menu = QMenu(self)
+        menu.addAction("Not this person", lambda: self.not_this_person(faces))
+        move = menu.addMenu("Move to…")
+        # Named people first, then the biggest: the menu stays short in a big library.
+        targets = sorted((p for p in self.model.people if p.id not in current),
+                         key=lambda p: (p.name is None, -p.photo_count))[:MOVE_MENU_MAX]
+        for p in targets:
+            move.addAction(QIcon(self.model.covers[p.id]) if p.id in self.model.covers else QIcon(),
+                           f"{p.label} ({p.photo_count})", lambda pid=p.id: self.move_faces(faces, pid))
+        menu.addSeparator()
+        menu.addAction("Show the photo", lambda: self._open_face_photo(idx))
+        self.last_menu = menu
+        return menu
 
-        self._run(lambda: split_person(self.library.catalog(), pid, apply=True))
+    def _selected_faces(self) -> list[int]:
+        return [i.data(FaceIdRole) for i in self.faces_view.selectionModel().selectedIndexes()]
 
-    def hide(self, pid: int) -> None:
-        from photoindex.core.faces import hide_person
+    def _open_face_photo(self, idx: QModelIndex) -> None:
+        row = idx.row()
+        if 0 <= row < len(self.faces_model.faces):
+            self.photosRequested.emit([self.faces_model.faces[row].photo_id])
 
-        self._run(lambda: hide_person(self.library.catalog(), pid))
+    def _request_photos(self, person_ids: list[int]) -> None:
+        from photoindex.core.faces import person_photo_ids
+
+        def load() -> list[int]:
+            cat = self.library.catalog()
+            return list(dict.fromkeys(pid for p in person_ids for pid in person_photo_ids(cat, p)))
+
+        self._submit(load, self.photosRequested.emit, self._error)

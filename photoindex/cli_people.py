@@ -1,4 +1,12 @@
-"""`photoindex people`: list, rename, merge, split and hide the people found in the photos."""
+"""`photoindex people`: list, rename, merge, split and hide the people found in the photos.
+
+    photoindex people [--all] [--json]          people with id, name, face count and photo paths
+    photoindex people show ID|NAME               one person
+    photoindex people rename ID NAME
+    photoindex people merge ID ID...             into the first named one (else the first)
+    photoindex people split ID [--apply]         the sub-groups found inside; --apply makes them people
+    photoindex people hide|unhide ID...
+"""
 
 from __future__ import annotations
 
@@ -7,27 +15,40 @@ import json
 import sys
 from typing import Any
 
+ACTIONS = ("list", "show", "rename", "merge", "split", "hide", "unhide")
 
-def add_parsers(sub: Any, add: Any) -> None:
-    p = add("people", "people found in your photos: list (default), rename ID NAME, merge ID ID..., split ID, hide ID")
-    p.add_argument("action", nargs="?", default="list", choices=("list", "rename", "merge", "split", "hide", "show"))
+
+def add_parsers(subparsers: Any, add: Any = None) -> None:
+    """Register `people` on the CLI's subparsers. `add(name, help)` is the CLI's own helper that
+    adds the global options and --json; without it the parser is made here."""
+    help_ = "people found in your photos: list (default), show, rename ID NAME, merge ID ID..., split ID, hide ID"
+    if add is not None:
+        p = add("people", help_)
+    else:
+        p = subparsers.add_parser("people", help=help_, description=help_)
+        p.add_argument("--json", action="store_true", help="print one JSON document on stdout")
+    p.add_argument("action", nargs="?", default="list", choices=ACTIONS)
     p.add_argument("args", nargs="*", metavar="ARG")
     p.add_argument("--all", action="store_true", help="include hidden people")
+    p.add_argument("--apply", action="store_true", help="split: make the sub-groups separate people")
     p.set_defaults(handler=cmd_people)
 
 
 def person_photo_filter(catalog: Any, name_or_id: str) -> set[int]:
-    """Photo ids of a person, for `search --person NAME`."""
+    """Photo ids of a person (by name, case-insensitive, or id), for `search --person NAME`.
+    Raises PhotoindexError (one line) when there is no such person."""
     from photoindex.core.faces import find_person, person_photo_ids
 
     return set(person_photo_ids(catalog, find_person(catalog, name_or_id)))
 
 
-def _listing(catalog: Any, include_hidden: bool) -> list[dict[str, Any]]:
+def _listing(catalog: Any, include_hidden: bool, only: int | None = None) -> list[dict[str, Any]]:
     from photoindex.core.faces import list_people, person_photo_ids
 
     out = []
     for person in list_people(catalog, include_hidden=include_hidden):
+        if only is not None and person.id != only:
+            continue
         ids = person_photo_ids(catalog, person.id)
         photos = catalog.photos(ids)
         out.append({
@@ -41,44 +62,67 @@ def _listing(catalog: Any, include_hidden: bool) -> list[dict[str, Any]]:
     return out
 
 
-def cmd_people(args: argparse.Namespace, library: Any) -> int:
-    from photoindex.core import faces as F
+def _usage(text: str) -> Any:
     from photoindex.core.types import PhotoindexError
 
+    return PhotoindexError(f"usage: photoindex people {text}")
+
+
+def cmd_people(args: argparse.Namespace, library: Any) -> int:
+    from photoindex.core import faces as F
+
     cat = library.catalog()
-    a = args.args
+    a = list(args.args)
+    doc: Any
     if args.action == "rename":
         if len(a) < 2:
-            raise PhotoindexError("usage: photoindex people rename ID NAME")
+            raise _usage("rename ID NAME")
         pid = F.find_person(cat, a[0])
         F.rename_person(cat, pid, " ".join(a[1:]))
-        doc: Any = {"renamed": pid, "name": " ".join(a[1:])}
+        doc = {"renamed": pid, "name": " ".join(a[1:])}
     elif args.action == "merge":
         if len(a) < 2:
-            raise PhotoindexError("usage: photoindex people merge ID ID...")
+            raise _usage("merge ID ID...")
         doc = {"merged_into": F.merge_people(cat, a)}
     elif args.action == "split":
         if len(a) != 1:
-            raise PhotoindexError("usage: photoindex people split ID")
-        groups = F.split_person(cat, F.find_person(cat, a[0]), apply=True)
-        doc = {"groups": len(groups)}
-    elif args.action == "hide":
-        for x in a:
-            F.hide_person(cat, F.find_person(cat, x))
-        doc = {"hidden": a}
+            raise _usage("split ID [--apply]")
+        pid = F.find_person(cat, a[0])
+        groups = F.split_person(cat, pid, apply=args.apply)
+        photo_of = {f.id: f.photo_id for f in F.faces_of_person(cat, pid)} if not args.apply else {}
+        paths = cat.photos(list(photo_of.values())) if photo_of else {}
+        doc = {"person": pid, "applied": bool(args.apply and len(groups) > 1),
+               "groups": [{"faces": len(g), "photos": [paths[photo_of[f]].path for f in g if photo_of.get(f) in paths]}
+                          for g in groups]}
+    elif args.action in ("hide", "unhide"):
+        if not a:
+            raise _usage(f"{args.action} ID...")
+        ids = [F.find_person(cat, x) for x in a]
+        for pid in ids:
+            F.hide_person(cat, pid, hidden=args.action == "hide")
+        doc = {"hidden" if args.action == "hide" else "shown": ids}
+    elif args.action == "show":
+        if len(a) != 1:
+            raise _usage("show ID|NAME")
+        doc = _listing(cat, True, only=F.find_person(cat, a[0]))
     else:
-        if args.action == "show" and a:
-            pid = F.find_person(cat, a[0])
-            doc = [p for p in _listing(cat, True) if p["id"] == pid]
-        else:
-            doc = _listing(cat, args.all)
+        doc = _listing(cat, args.all)
     if args.json:
-        sys.stdout.write(json.dumps({"people": doc} if isinstance(doc, list) else doc, ensure_ascii=False, indent=2) + "\n")
+        if isinstance(doc, list):
+            unsorted = cat.conn.execute("SELECT count(*) FROM faces WHERE person_id IS NULL").fetchone()[0]
+            doc = {"people": doc, "unsorted_faces": unsorted}
+        sys.stdout.write(json.dumps(doc, ensure_ascii=False, indent=2) + "\n")
     elif isinstance(doc, list):
         if not doc:
             print("no people yet: index photos with faces on (the default)")
         for p in doc:
-            print(f"{p['id']:>5}  {p['name'] or 'Unnamed':<24} {p['photo_count']:>5} photos")
+            hidden = "  (hidden)" if p["hidden"] else ""
+            print(f"{p['id']:>5}  {p['name'] or 'Unnamed':<24} {p['photo_count']:>5} photos{hidden}")
+    elif args.action == "split":
+        for n, g in enumerate(doc["groups"], 1):
+            print(f"group {n}: {g['faces']} faces" + (f", e.g. {g['photos'][0]}" if g.get("photos") else ""))
+        if not doc["applied"] and len(doc["groups"]) > 1:
+            print(f"photoindex people split {doc['person']} --apply  makes each group after the first a person")
     else:
         print(", ".join(f"{k}: {v}" for k, v in doc.items()))
     return 0

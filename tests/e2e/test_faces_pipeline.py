@@ -1,17 +1,23 @@
-"""People through the real pipeline: real photos, real YuNet and dlib models, real catalog."""
+"""People through the real pipeline (Library.index) and the CLI as a user runs it: real photos,
+real YuNet and dlib models, real catalog."""
 
 from __future__ import annotations
 
 import csv
 import itertools
+import json
+import os
+import subprocess
+import sys
 from pathlib import Path
 
 import numpy as np
 import pytest
 
 from photoindex.core import faces as F
-from photoindex.core.library import Library
 from tests.conftest import SHARED_ASSETS
+
+Library = pytest.importorskip("photoindex.core.library").Library
 
 FACES = SHARED_ASSETS / "faces" / "face_recognition_ageitgey"
 pytestmark = pytest.mark.skipif(not FACES.exists(), reason="needs ../shared/assets")
@@ -26,7 +32,15 @@ def indexed(tmp_path_factory):
                         clip_model="photoindex-tiny", dino_model="photoindex-tiny", faces=True, threads=2,
                         batch_size=8)
     lib = Library(settings)
-    report = lib.run_index([FACES])
+    gen = lib.index([FACES])
+    phases = set()
+    while True:
+        try:
+            phases.add(next(gen).phase)
+        except StopIteration as stop:
+            report = stop.value
+            break
+    assert "faces" in phases, "the grouping pass shows in the progress"
     yield lib, report
     lib.close()
 
@@ -158,3 +172,63 @@ def test_delete_all_face_data(tmp_path: Path, indexed) -> None:
     F.delete_all_face_data(cat, faces_dir)
     assert cat.conn.execute("SELECT count(*) FROM faces").fetchone()[0] == 0
     assert not F.list_people(cat) and not faces_dir.exists()
+
+
+def _cli(lib, *args: str) -> subprocess.CompletedProcess[str]:
+    env = dict(os.environ, PHOTOINDEX_HOME=str(lib.settings.library_dir), PHOTOINDEX_WEIGHTS="random",
+               PHOTOINDEX_CLIP_MODEL="photoindex-tiny", PHOTOINDEX_DINO_MODEL="photoindex-tiny",
+               PHOTOINDEX_MODELS_DIR=str(SHARED_ASSETS / "models"), HF_HUB_OFFLINE="1")
+    return subprocess.run([sys.executable, "-m", "photoindex", *args], env=env, capture_output=True, text=True,
+                          timeout=300)
+
+
+def test_cli_lists_renames_and_merges_people(indexed, tmp_path: Path) -> None:
+    import shutil
+
+    lib, _ = indexed
+    # A copy of the library, so the other tests keep theirs.
+    from photoindex.config import Settings
+
+    copy = Settings(library_dir=tmp_path / "library")
+    shutil.copytree(lib.settings.library_dir, copy.library_dir)
+
+    class _Lib:
+        settings = copy
+
+    out = _cli(_Lib, "people", "--json")
+    assert out.returncode == 0, out.stderr
+    doc = json.loads(out.stdout)
+    people = doc["people"]
+    assert len(people) >= 7 and doc["unsorted_faces"] >= 1
+    first = people[0]
+    assert {"id", "name", "face_count", "photos"} <= set(first)
+    assert first["photos"] and all(Path(p).is_file() and FACES in Path(p).parents for p in first["photos"])
+    assert len(first["photos"]) == first["photo_count"] >= 5  # Obama is in the most photos
+
+    out = _cli(_Lib, "people", "rename", str(first["id"]), "Barack Obama")
+    assert out.returncode == 0, out.stderr
+    out = _cli(_Lib, "people", "show", "barack obama", "--json")
+    assert json.loads(out.stdout)["people"][0]["name"] == "Barack Obama"
+
+    a, b = people[1]["id"], people[2]["id"]
+    out = _cli(_Lib, "people", "merge", str(a), str(b), "--json")
+    assert out.returncode == 0 and json.loads(out.stdout)["merged_into"] in (a, b)
+    after = json.loads(_cli(_Lib, "people", "--json").stdout)["people"]
+    assert len(after) == len(people) - 1
+
+    out = _cli(_Lib, "people", "rename", "99999", "Nobody")
+    assert out.returncode != 0 and "no person" in out.stderr and "Traceback" not in out.stderr
+    assert len(out.stderr.strip().splitlines()) == 1
+
+
+def test_person_photo_filter_for_search(indexed) -> None:
+    from photoindex.cli_people import person_photo_filter
+    from photoindex.core.types import PhotoindexError
+
+    lib, _ = indexed
+    cat = lib.catalog()
+    person = F.list_people(cat)[0]
+    ids = person_photo_filter(cat, str(person.id))
+    assert len(ids) == person.photo_count
+    with pytest.raises(PhotoindexError):
+        person_photo_filter(cat, "someone never named")

@@ -3,13 +3,15 @@ placement of 1,000 new photos, and Map view paint time per frame at 100,000 poin
 
     .venv/bin/python bench/bench_layout.py [--big] [--runs N] [--skip-layout | --only-layout]
 
-Figures on the 2-core AMD EPYC dev box (shared with other jobs; the load average is printed with
-each layout run because it moves the figures by 2x):
-    layout 10,000: median 39.0 s over 3 runs (load ~3.8)
-    layout 100,000: 173 s once at load ~2.3 (380 s at load 6.4: PCA + kNN 110 s, early 68 s, main 203 s)
-    place_new 1,000 among 10,000: 0.13 s; among 100,000: 1.9 s (median of 5)
-    paint 100,000 points zoomed out: panning 12-15 ms median, max 16.8 ms; unchanged view ~1 ms
-    paint zoomed in (613 visible, 253 thumbnails): panning 6.6-11 ms median; unchanged 6-10 ms
+Figures on the 2-core AMD EPYC dev box, shared with other engineers' jobs (the load average is
+printed with each run because it moves the figures by 2-3x):
+    layout 10,000: median 39.0 s over 3 runs at load ~3.8; 49.5 s at load 5.6-7.2
+    layout 100,000 (20 Annoy trees, 1.5 x perplexity neighbours): 167 s at load 5.1 (PCA + kNN
+        52 s), 246 s at load 7.9; before those two changes 173 s at load 2.3, 380 s at load 6.4
+    place_new 1,000 among 10,000: 0.13 s (load ~2), 0.44 s (load ~8); among 100,000: 1.9 s / 4.9 s
+    paint 100,000 points zoomed out, panning (every frame re-splats): 8.9 ms median at load ~5;
+        unchanged view (hover, lasso) 0.8 ms
+    paint zoomed in, 613 visible, 253 thumbnails: 12.4 ms median panning, 11.4 ms unchanged
 """
 
 from __future__ import annotations

@@ -37,6 +37,7 @@ THUMB_FROM_PX = 40.0  # thumbnails appear once a cell of this many pixels holds 
 MAX_THUMBS = 600
 CACHE_SIZE = 3000
 HOVER_PX = 256
+MAX_CELL_PX = 2000.0  # the deepest zoom: one photo's share of the map fills the screen
 COLOR_MODES = ("Folder", "Year", "Person", "Search score")
 SCORE_MODE = COLOR_MODES.index("Search score")
 
@@ -193,6 +194,7 @@ class MapCanvas(QWidget):
         self.selected: set[int] = set()
         self.scale = 1.0
         self.offset = QPointF(0, 0)
+        self.xy32 = np.zeros((0, 2), dtype=np.float32)
         self.priority: np.ndarray | None = None
         self.grid = SpatialGrid(self.xy)
         self._layer: tuple[Any, ...] | None = None
@@ -230,7 +232,8 @@ class MapCanvas(QWidget):
 
     def zoom(self, factor: float, around: QPointF | None = None) -> None:
         around = around if around is not None else QPointF(self.width() / 2, self.height() / 2)
-        new = float(np.clip(self.scale * factor, 1e-4, 1e6))
+        top = MAX_CELL_PX / max(self.view.world_cell, 1e-9)
+        new = float(np.clip(self.scale * factor, 1e-4, max(top, 1e-4)))
         f = new / self.scale
         self.offset = QPointF(around.x() - (around.x() - self.offset.x()) * f,
                               around.y() - (around.y() - self.offset.y()) * f)
@@ -243,6 +246,9 @@ class MapCanvas(QWidget):
 
     def set_points(self, ids: np.ndarray, xy: np.ndarray) -> None:
         self.ids, self.xy = ids, xy
+        # Screen maths in float32 (half the memory traffic per frame); zoom is capped (MAX_CELL_PX)
+        # so positions stay well inside float32's sub-pixel precision.
+        self.xy32 = xy.astype(np.float32)
         self.priority = None
         self.grid = SpatialGrid(xy)
         self.selected &= set(ids.tolist())
@@ -269,12 +275,19 @@ class MapCanvas(QWidget):
 
     def visible(self, pad: float = 0.0) -> np.ndarray:
         """Indices of the points inside the widget (plus a margin in pixels)."""
+        return self._visible_screen(pad)[0]
+
+    def _visible_screen(self, pad: float) -> tuple[np.ndarray, np.ndarray]:
+        """(indices, float32 screen positions) of the points inside the widget plus pad pixels."""
         if len(self.xy) == 0:
-            return np.zeros(0, dtype=np.int64)
+            return np.zeros(0, dtype=np.int64), np.zeros((0, 2), dtype=np.float32)
         cand = self._candidates(-pad, -pad, self.width() + pad, self.height() + pad)
-        s = self.to_screen(self.xy[cand])
-        m = ((s[:, 0] >= -pad) & (s[:, 0] < self.width() + pad) & (s[:, 1] >= -pad) & (s[:, 1] < self.height() + pad))
-        return cand[m]
+        xy = self.xy32[cand]
+        s = xy * np.float32(self.scale)
+        s += np.array([self.offset.x(), self.offset.y()], dtype=np.float32)
+        x, y = s[:, 0], s[:, 1]
+        m = (x >= -pad) & (x < self.width() + pad) & (y >= -pad) & (y < self.height() + pad)
+        return cand[m], s[m]
 
     def index_at(self, pos: QPointF | QPoint, radius: float = 8.0) -> int | None:
         if len(self.xy) == 0:
@@ -374,8 +387,7 @@ class MapCanvas(QWidget):
         key = (w, h, self.scale, self.offset.x(), self.offset.y(), id(self.xy), id(self.colors))
         cached = self._layer
         if cached is None or cached[0] != key:
-            vis = self.visible(pad=80)
-            s = self.to_screen(self.xy[vis])
+            vis, s = self._visible_screen(pad=80)
             img, buf = self._splat(vis, s, w, h, radius=1 if len(vis) > 20000 else 2)
             cached = self._layer = (key, img, buf, vis, s)
         painter.drawImage(0, 0, cached[1])

@@ -35,7 +35,7 @@ from PySide6.QtWidgets import (
 )
 
 from photoindex.core.imageio import is_photo_name
-from photoindex.gui.compat import keep_singletons_alive
+from photoindex.gui.compat import favour_gui_thread, keep_singletons_alive
 from photoindex.gui.failures_panel import FailuresPanel
 from photoindex.gui.grid import GridItem, PhotoGrid, PhotoModel, rows_by_id
 from photoindex.gui.search_bar import SearchBar
@@ -87,6 +87,7 @@ class MainWindow(QMainWindow):
     def __init__(self, library: Any, start_folders: list[str] | None = None, thumb_size: int = 180) -> None:
         super().__init__()
         keep_singletons_alive()
+        favour_gui_thread()
         self.library = library
         self.setWindowTitle("photoindex")
         self.resize(1280, 820)

@@ -95,7 +95,9 @@ class IndexWorker(QThread):
     @Slot()
     def run(self) -> None:
         from photoindex.core.types import PhotoindexError
+        from photoindex.gui.compat import lower_this_thread_priority
 
+        lower_this_thread_priority()
         try:
             gen = self.library.index(self.paths, control=self.control)
             while True:

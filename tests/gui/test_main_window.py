@@ -110,8 +110,12 @@ def test_preview_opens_steps_and_closes(qtbot, window, tmp_path: Path) -> None:
     dlg = window.open_preview(first)
     qtbot.waitUntil(lambda: dlg._pixmap is not None, timeout=WAIT)
     assert str(window.library.photo(first).width) in dlg.info.text()
+    assert dlg.photo_ids[:2] == [it.photo_id for it in window.model.items[:2]]  # steps in the grid's order
     qtbot.keyClick(dlg, Qt.Key.Key_Right)
-    assert dlg.current_id == window.model.items[1].photo_id
+    assert dlg.current_id == dlg.photo_ids[1]
+    assert window.grid.current_photo_id() == dlg.photo_ids[1]  # the grid follows the preview
+    qtbot.keyClick(dlg, Qt.Key.Key_Left)
+    assert dlg.current_id == first
     qtbot.keyClick(dlg, Qt.Key.Key_Escape)
     assert not dlg.isVisible()
 
@@ -145,3 +149,15 @@ def test_search_field_shortcuts(qtbot, window) -> None:
     window.grid.setFocus()
     qtbot.keyClick(window, Qt.Key.Key_K, Qt.KeyboardModifier.ControlModifier)
     assert window.search.hasFocus() or QApplication.focusWidget() is window.search
+
+
+def test_folder_chip_narrows_the_grid(qtbot, window, tmp_path: Path) -> None:
+    _library(tmp_path / "Photos")
+    _index(qtbot, window, tmp_path / "Photos")
+    window.set_folder_filter(str(tmp_path / "Photos" / "여름"))
+    qtbot.waitUntil(lambda: window.results_token == window._query_token, timeout=WAIT)
+    assert [Path(it.path).name for it in window.model.items] == ["해변.jpg"]
+    assert window.bar.folder_chip.property("active") is True
+    window.set_folder_filter(None)
+    qtbot.waitUntil(lambda: window.results_token == window._query_token, timeout=WAIT)
+    assert len(window.model.items) == 11

@@ -388,3 +388,23 @@ def test_dlib_models_are_located_without_importing_their_package() -> None:
     for name in (DLIB_SHAPE, DLIB_RESNET):
         assert dlib_model_path(name, None).stat().st_size > 1_000_000
     assert "face_recognition_models" not in sys.modules, "it imports pkg_resources, which setuptools dropped"
+
+
+def test_large_library_clustering_path_groups_like_the_exact_one(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Past GRAPH_ABOVE faces DBSCAN runs on an HNSW neighbour graph; it must find the same people
+    (a one-directional graph once split every big person into dozens)."""
+    from photoindex.core.faces import cluster
+
+    rng = np.random.default_rng(9)
+    centres = [_centre(rng) for _ in range(30)]
+    who = np.concatenate([np.full(size, i) for i, size in enumerate(rng.integers(5, 120, 30))])
+    desc = np.stack([_near(centres[i], rng, 0.3 * rng.uniform(0.7, 1.4)) for i in who])
+    photos = np.arange(len(desc))
+    exact = cluster.cluster_descriptors(desc, photos)
+    monkeypatch.setattr(cluster, "GRAPH_ABOVE", 100)
+    graph = cluster.cluster_descriptors(desc, photos)
+    assert len(desc) > 100
+    for labels in (exact, graph):
+        groups = [set(who[labels == g].tolist()) for g in set(labels.tolist()) - {-1}]
+        assert all(len(g) == 1 for g in groups), "no person mixes two identities"
+        assert len(groups) <= 33, f"{len(groups)} people for 30 identities"

@@ -244,7 +244,7 @@ def test_user_corrections_survive_the_background_pass(tmp_path: Path) -> None:
     rejected = photos[2][0]
     F.remove_face_from_person(cat, rejected)
     for _ in range(2):
-        F.recluster(cat)
+        F.recluster(cat, force=True)
         assert _person(cat, moved) == pb, "a confirmed move is never undone"
         assert _person(cat, rejected) != pa, "Not this person is remembered"
     (new,), = _photos_with(cat, tmp_path, [[_near(a, rng)]], start=50)
@@ -295,7 +295,7 @@ def test_rename_merge_and_split_people(tmp_path: Path) -> None:
     assert [set(g) for g in groups] == want
     F.split_person(cat, pb, apply=True, groups=groups)
     assert sorted(p.photo_count for p in F.list_people(cat)) == [2, 3, 5]
-    F.recluster(cat)
+    F.recluster(cat, force=True)
     assert sorted(p.photo_count for p in F.list_people(cat)) == [2, 3, 5], "a split is never undone"
     F.hide_person(cat, pc)
     assert pc not in {p.id for p in F.list_people(cat)}
@@ -408,3 +408,32 @@ def test_large_library_clustering_path_groups_like_the_exact_one(monkeypatch: py
         groups = [set(who[labels == g].tolist()) for g in set(labels.tolist()) - {-1}]
         assert all(len(g) == 1 for g in groups), "no person mixes two identities"
         assert len(groups) <= 33, f"{len(groups)} people for 30 identities"
+
+
+def test_a_pass_over_unchanged_faces_is_skipped_until_faces_change(tmp_path: Path) -> None:
+    rng = np.random.default_rng(10)
+    cat = Catalog(tmp_path / "c.sqlite3")
+    a = _centre(rng)
+    _photos_with(cat, tmp_path, [[_near(a, rng)] for _ in range(2)])
+    assert F.recluster(cat)["people"] == 1
+    assert F.recluster(cat) == {"skipped": 1}, "a re-scan that found nothing new costs nothing"
+    _photos_with(cat, tmp_path, [[_near(a, rng)]], start=5)
+    assert F.recluster(cat)["people"] == 1 and F.list_people(cat)[0].photo_count == 3
+    assert F.recluster(cat, force=True)["people"] == 1
+
+
+def test_people_come_back_after_turning_faces_off_and_on(tmp_path: Path) -> None:
+    rng = np.random.default_rng(11)
+    cat = Catalog(tmp_path / "c.sqlite3")
+    a = _centre(rng)
+    descriptors = [[_near(a, rng)] for _ in range(3)]
+    _photos_with(cat, tmp_path, descriptors)
+    F.recluster(cat)
+    F.delete_all_face_data(cat, tmp_path / "faces")
+    # The same photos indexed again: the same number of faces, the same row ids.
+    photo_ids = [r[0] for r in cat.conn.execute("SELECT id FROM photos ORDER BY id")]
+    with cat.transaction():
+        for pid, faces in zip(photo_ids, descriptors, strict=True):
+            F.save_faces(cat, pid, [_Face(d) for d in faces], None, (400, 100), tmp_path / "faces")
+    F.recluster(cat)
+    assert [p.photo_count for p in F.list_people(cat)] == [3]

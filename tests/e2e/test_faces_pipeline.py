@@ -97,10 +97,10 @@ def test_people_can_be_named_merged_split_and_corrected(indexed) -> None:
     assert F.find_person(cat, "barack") == obama.id
     face = F.faces_of_person(cat, obama.id)[0]
     F.remove_face_from_person(cat, face.id)
-    F.recluster(cat)
+    F.recluster(cat, force=True)
     assert F.faces_of_photo(cat, face.photo_id)[0].person_id != obama.id, "Not this person is remembered"
     F.move_face(cat, face.id, obama.id)
-    F.recluster(cat)
+    F.recluster(cat, force=True)
     assert any(f.id == face.id for f in F.faces_of_person(cat, obama.id)), "a confirmed move is never undone"
     a, b = people[1].id, people[2].id
     kept = F.merge_people(cat, [a, b])

@@ -159,7 +159,7 @@ def test_not_this_person_and_move_to_on_a_face(qtbot, view, people_library) -> N
     _trigger(view.face_menu(view.faces_model.index(0)), "Not this person")
     qtbot.waitUntil(lambda: _labels(view)[0] == "Unnamed\n3 photos", timeout=20000)
     assert F.faces_of_photo(people_library.real_catalog(), view_face_photo(people_library, wrong))[0].person_id != first
-    F.recluster(people_library.real_catalog())
+    F.recluster(people_library.real_catalog(), force=True)
     row = people_library.real_catalog().conn.execute("SELECT person_id FROM faces WHERE id = ?", (wrong,)).fetchone()
     assert row[0] != first, "Not this person holds through the background pass"
     # Move another face of the first person to the second person.

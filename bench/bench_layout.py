@@ -1,17 +1,18 @@
 """Map benchmarks: t-SNE layout time at 10,000 (and with --big 100,000) clustered 512-d points,
 placement of 1,000 new photos, and Map view paint time per frame at 100,000 points.
 
-    .venv/bin/python bench/bench_layout.py [--big] [--runs N] [--skip-layout | --only-layout]
+    .venv/bin/python bench/bench_layout.py [--big] [--runs N] [--big-runs N] [--skip-layout | --only-layout]
 
-Figures on the 2-core AMD EPYC dev box, shared with other engineers' jobs (the load average is
-printed with each run because it moves the figures by 2-3x):
-    layout 10,000: median 39.0 s over 3 runs at load ~3.8; 49.5 s at load 5.6-7.2
-    layout 100,000 (20 Annoy trees, 1.5 x perplexity neighbours): 167 s at load 5.1 (PCA + kNN
-        52 s), 246 s at load 7.9; before those two changes 173 s at load 2.3, 380 s at load 6.4
-    place_new 1,000 among 10,000: 0.13 s (load ~2), 0.44 s (load ~8); among 100,000: 1.9 s / 4.9 s
-    paint 100,000 points zoomed out, panning (every frame re-splats): 8.9 ms median at load ~5;
-        unchanged view (hover, lasso) 0.8 ms
-    paint zoomed in, 613 visible, 253 thumbnails: 12.4 ms median panning, 11.4 ms unchanged
+Figures on the 2-core AMD EPYC dev box, quiet (load average 0.3-1.7; it is printed with each run
+because a busy box moves the figures by 2-3x), 2026-11-23, FFT gradients on both cores:
+    layout 10,000: median 8.6 s over 3 runs (PCA + kNN 1.9 s, early 2.1 s, main 4.4 s)
+    layout 100,000: median 39.3 s over 3 runs (PCA + kNN 15.1 s, early exaggeration 6.2 s,
+        main 18.0 s); the gradient alone 22.8 s on two threads, 33.7 s on one; the same box busy with other sessions'
+        jobs (load 5, one thread) took 167 s
+    place_new 1,000 among 10,000: 0.085 s; among 100,000: 1.02 s (medians of 5)
+    paint 100,000 points zoomed out, panning (every frame re-splats): 5.9 ms median (max 6.9);
+        unchanged view (hover, lasso) 0.6 ms
+    paint zoomed in, 613 visible, 253 thumbnails: 3.3 ms median panning (max 9.3), unchanged 2.8 ms
 """
 
 from __future__ import annotations
@@ -45,9 +46,11 @@ def load() -> str:
 
 
 def bench_layout(n: int, runs: int = 1) -> np.ndarray:
-    from photoindex.core.layout2d import EARLY_ITERS, compute_layout
+    from photoindex.core.layout2d import compute_layout, gradient_threads, iterations_for
 
     x = clustered(n)
+    early_iters, main_iters = iterations_for(n)
+    print(f"layout {n:,}: {early_iters} + {main_iters} iterations, {gradient_threads(n)} gradient thread(s)", flush=True)
     times = []
     for _ in range(runs):
         marks: dict[str, float] = {}
@@ -55,7 +58,7 @@ def bench_layout(n: int, runs: int = 1) -> np.ndarray:
         def progress(done: int, total: int, marks: dict[str, float] = marks) -> None:
             now = time.perf_counter()
             marks.setdefault("first", now)
-            if done >= EARLY_ITERS:
+            if done >= early_iters:
                 marks.setdefault("early", now)
 
         t = time.perf_counter()
@@ -148,12 +151,13 @@ def main() -> None:
     ap.add_argument("--skip-layout", action="store_true")
     ap.add_argument("--only-layout", action="store_true")
     ap.add_argument("--runs", type=int, default=3, help="runs of the 10,000-point layout (median)")
+    ap.add_argument("--big-runs", type=int, default=1, help="runs of the 100,000-point layout (median)")
     args = ap.parse_args()
     print(f"cpu cores: {os.cpu_count()}; {load()}")
     if not args.skip_layout:
         bench_layout(10_000, runs=args.runs)
         if args.big:
-            bench_layout(100_000)
+            bench_layout(100_000, runs=args.big_runs)
     if args.only_layout:
         return
     bench_place(10_000)

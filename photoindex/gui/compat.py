@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ctypes
+import functools
 import os
 import sys
 import threading
@@ -30,14 +31,28 @@ def lower_this_thread_priority(niceness: int = 10) -> None:
             pass
 
 
+@functools.cache
+def _bindings_drop_singletons() -> bool:
+    if sys.version_info >= (3, 12) or sys.implementation.name != "cpython":
+        return False
+    import PySide6
+
+    try:
+        major, minor = (int(part) for part in PySide6.__version__.split(".")[:2])
+    except ValueError:
+        return True
+    return (major, minor) >= (6, 12)
+
+
 def keep_singletons_alive() -> None:
     """PySide6 6.12 on CPython 3.11 drops a reference to True on every Signal.emit and one to
     None in void painter calls (fillRect, drawPixmap, save/restore...), without having taken them.
     Before Python 3.12 these singletons are not immortal: True starts with a few hundred
     references, so the app aborted with 'bool_dealloc' after a few hundred signals (thumbnail
     loads, progress). Topping the counts up keeps them alive; the window repeats this on a timer.
-    A no-op on 3.12+, where they are immortal."""
-    if sys.version_info >= (3, 12) or sys.implementation.name != "cpython":
+    A no-op on 3.12+, where they are immortal, and with the bindings before 6.12 (6.11.3 was
+    checked clean; pyproject.toml excludes 6.12.0, this guards a later 6.12.x with the same bug)."""
+    if not _bindings_drop_singletons():
         return
     for obj in (None, True, False):
         if sys.getrefcount(obj) < 1 << 24:

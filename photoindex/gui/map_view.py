@@ -9,9 +9,7 @@ QPixmaps); hovering shows a larger one. Shift-drag draws a lasso.
 
 from __future__ import annotations
 
-import ctypes
 import os
-import sys
 import threading
 from collections import OrderedDict
 from typing import Any
@@ -31,6 +29,7 @@ from PySide6.QtWidgets import (
 )
 
 from photoindex.core.maprender import folder_color
+from photoindex.gui.compat import keep_singletons_alive
 
 BACKGROUND = QColor(24, 26, 31)
 THUMB_FROM_PX = 40.0  # thumbnails appear once a cell of this many pixels holds few enough photos
@@ -40,23 +39,6 @@ HOVER_PX = 256
 MAX_CELL_PX = 2000.0  # the deepest zoom: one photo's share of the map fills the screen
 COLOR_MODES = ("Folder", "Year", "Person", "Search score")
 SCORE_MODE = COLOR_MODES.index("Search score")
-
-
-def keep_singletons_alive() -> None:
-    """Work around PySide6 6.12 on CPython 3.11: void-returning bindings (QPainter.fillRect,
-    drawPixmap, drawImage, QWidget.update, ...) drop a reference to None, and Signal.emit drops
-    one to True, without taking them (measured: -1000 after 1000 calls). These singletons are not
-    immortal before Python 3.12, so a zoomed-in map aborted with 'none_dealloc' after about 60
-    frames of thumbnails, and with 'bool_dealloc' after a few thousand thumbnail loads. Topping
-    their counts up keeps them alive; a no-op on 3.12+ where they are immortal."""
-    if sys.version_info >= (3, 12) or sys.implementation.name != "cpython":
-        return
-    for obj in (None, True, False):
-        if sys.getrefcount(obj) < 1 << 24:
-            ctypes.c_ssize_t.from_address(id(obj)).value += 1 << 30
-
-
-keep_none_alive = keep_singletons_alive
 
 
 class SpatialGrid:

@@ -47,6 +47,25 @@ def test_same_seed_same_layout(data):
     np.testing.assert_array_equal(xy, again)
 
 
+def test_large_library_path_keeps_groups_and_is_reproducible(data, monkeypatch):
+    """What a 100,000-photo library runs (FFT gradients on every core, fewer Annoy trees and
+    iterations), on a small input: the groups stay apart and two runs agree exactly."""
+    from sklearn.manifold import trustworthiness
+
+    x, labels, _, _ = data
+    monkeypatch.setattr(layout2d, "FFT_FROM", 100)
+    monkeypatch.setattr(layout2d, "LARGE_FROM", 100)
+    assert layout2d.iterations_for(len(x)) == (layout2d.EARLY_ITERS // 2, layout2d.MAIN_ITERS * 3 // 4)
+    assert layout2d.gradient_threads(len(x)) == min(8, layout2d._threads())
+    first = layout2d.compute_layout(x, seed=0, threads=2)
+    assert trustworthiness(x, first, n_neighbors=10) >= 0.9
+    d = ((first[:, None, :] - first[None]) ** 2).sum(-1)
+    np.fill_diagonal(d, np.inf)
+    neigh = np.argsort(d, axis=1)[:, :5]
+    assert (labels[neigh] == labels[:, None]).mean() > 0.95
+    np.testing.assert_array_equal(first, layout2d.compute_layout(x, seed=0, threads=2))
+
+
 def test_tiny_inputs():
     assert layout2d.compute_layout(np.zeros((0, 8), np.float32)).shape == (0, 2)
     assert layout2d.compute_layout(np.ones((1, 8), np.float32)).shape == (1, 2)

@@ -227,10 +227,13 @@ def test_with_a_library_computes_in_background(qtbot, tiny_settings):
 
 def test_none_stays_alive_through_many_frames(view, qtbot, tmp_path):
     """PySide6 6.12 on Python 3.11 drops a reference to None per void call and to True per emit;
-    hundreds of frames of thumbnails used to abort the process (none_dealloc, bool_dealloc)."""
+    hundreds of frames of thumbnails used to abort the process (none_dealloc, bool_dealloc).
+    pyproject.toml excludes 6.12.0 and the window tops the counts up where the bindings leak."""
     import sys
 
     from PIL import Image
+
+    from photoindex.gui import compat
 
     c = view.canvas
     p = tmp_path / "t.jpg"
@@ -240,12 +243,16 @@ def test_none_stays_alive_through_many_frames(view, qtbot, tmp_path):
     c.zoom(40.0, QPointF(*c.to_screen(np.array([[15.0, 12.0]]))[0]))
     c.grab()
     qtbot.waitUntil(lambda: c.pool.activeThreadCount() == 0, timeout=5000)
+    before = {repr(obj): sys.getrefcount(obj) for obj in (None, True, False)}
     for k in range(200):
         c.pan(1 if k % 2 else -1, 0)
         c.grab()
     assert c.last_paint_info["thumbs"] > 0
-    if sys.version_info < (3, 12):
-        assert min(sys.getrefcount(None), sys.getrefcount(True), sys.getrefcount(False)) > 1 << 20
+    after = {repr(obj): sys.getrefcount(obj) for obj in (None, True, False)}
+    if compat._bindings_drop_singletons():  # the guard keeps them far from zero
+        assert min(after.values()) > 1 << 20
+    else:  # a leak would be one reference per thumbnail drawn: tens of thousands here
+        assert all(after[k] > before[k] - 2000 for k in before), (before, after)
 
 
 def test_best_search_match_is_painted_on_top(qtbot):

@@ -477,6 +477,10 @@ class MainWindow(QMainWindow):
             self.banner.setText(" · ".join(report.warnings))
             self.banner.show()
         self.refresh()
+        if PAGE_MAP in self._made_pages:  # the open map places what was just indexed
+            map_view = self.pages.widget(PAGE_MAP)
+            if hasattr(map_view, "reload") and map_view.isVisible():
+                map_view.reload()
         self.io_runner.submit(self.library.failures, self._failures_loaded)
         self._watch_folders()
 

@@ -38,6 +38,7 @@ CACHE_SIZE = 3000
 HOVER_PX = 256
 MAX_CELL_PX = 2000.0  # the deepest zoom: one photo's share of the map fills the screen
 COLOR_MODES = ("Folder", "Year", "Person", "Search score")
+SPACES = (("Meaning", "clip"), ("Look", "dino"))
 SCORE_MODE = COLOR_MODES.index("Search score")
 
 
@@ -110,6 +111,112 @@ def _ramp(values: np.ndarray) -> np.ndarray:
     f = (v - i)[:, None]
     rgb = (_RAMP[i] * (1 - f) + _RAMP[i + 1] * f).astype(np.uint32)
     return np.uint32(0xFF000000) | (rgb[:, 0] << 16) | (rgb[:, 1] << 8) | rgb[:, 2]
+
+
+ASYNC_FROM = 20_000  # above this many points, re-sorting the grid for a search leaves the GUI thread
+DIM = 0xFF3A3D45  # points without a value in the colour mode (no score, nobody known)
+
+
+class MapPoints:
+    """What the view shows of a layout, prepared in one go (off the GUI thread for a library's
+    map: 100,000 photos take ~1 s to read and colour): the points, their spatial grid, the
+    metadata it colours by and the colour of every point in each colour mode but the score."""
+
+    def __init__(self, ids: Any, xy: Any, meta: dict[int, dict[str, Any]] | None = None) -> None:
+        self.ids = np.asarray(ids, dtype=np.int64).reshape(-1)
+        self.xy = np.asarray(xy, dtype=np.float64).reshape(-1, 2)
+        # Screen maths in float32 (half the memory traffic per frame); zoom is capped (MAX_CELL_PX)
+        # so positions stay well inside float32's sub-pixel precision.
+        self.xy32 = self.xy.astype(np.float32)
+        self.grid = SpatialGrid(self.xy)
+        self.sorter = np.argsort(self.ids, kind="stable")
+        meta = meta or {}
+        self.paths: dict[int, str] = {k: m["path"] for k, m in meta.items() if m.get("path")}
+        self.years: dict[int, int] = {k: int(m["year"]) for k, m in meta.items() if m.get("year")}
+        self.people: dict[int, int] = {k: int(m["person"]) for k, m in meta.items() if m.get("person") is not None}
+        n = len(self.ids)
+        if n > 1:
+            lo, hi = self.xy.min(axis=0), self.xy.max(axis=0)
+            area = float(np.prod(np.maximum(hi - lo, 1e-6)))
+            # A cell that would hold ~one photo if they were spread evenly, halved for clusters.
+            self.world_cell = float(np.sqrt(area / n)) / 2
+        else:
+            self.world_cell = 1.0
+        self.colours = {"Folder": self._by_folder(), "Year": self._by_year(), "Person": self._by_person()}
+
+    def __len__(self) -> int:
+        return len(self.ids)
+
+    def rows_of(self, photo_ids: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """(row of each photo id in this map, whether it is in it at all)."""
+        if len(self.ids) == 0 or len(photo_ids) == 0:
+            return np.zeros(len(photo_ids), dtype=np.int64), np.zeros(len(photo_ids), dtype=bool)
+        pos = np.minimum(np.searchsorted(self.ids, photo_ids, sorter=self.sorter), len(self.ids) - 1)
+        rows = self.sorter[pos]
+        return rows, self.ids[rows] == photo_ids
+
+    def _by_folder(self) -> np.ndarray:
+        folders: dict[str, int] = {}
+        cols = np.empty(len(self.ids), dtype=np.uint32)
+        for k, pid in enumerate(self.ids.tolist()):
+            folder = os.path.dirname(self.paths.get(pid, ""))
+            rgb = folders.get(folder)
+            if rgb is None:
+                rgb = folders[folder] = _folder_rgb(folder)
+            cols[k] = rgb
+        return cols
+
+    def _by_year(self) -> np.ndarray:
+        years = np.fromiter((self.years.get(pid, 0) for pid in self.ids.tolist()), dtype=np.float64, count=len(self.ids))
+        cols = np.full(len(self.ids), 0xFF808080, dtype=np.uint32)
+        known = years > 0
+        if known.any():
+            lo, hi = years[known].min(), years[known].max()
+            cols[known] = _ramp((years[known] - lo) / (hi - lo if hi > lo else 1.0))
+        return cols
+
+    def _by_person(self) -> np.ndarray:
+        cols = np.full(len(self.ids), DIM, dtype=np.uint32)  # nobody known: dimmed
+        cache: dict[int, int] = {}
+        for k, pid in enumerate(self.ids.tolist()):
+            person = self.people.get(pid)
+            if person is not None:
+                rgb = cache.get(person)
+                if rgb is None:
+                    rgb = cache[person] = _folder_rgb(f"person:{person}")
+                cols[k] = rgb
+        return cols
+
+
+def score_colours(points: MapPoints, scores: dict[int, float]) -> tuple[np.ndarray, np.ndarray | None]:
+    """(colour per point, paint priority or None): a search's scores along the ramp, the rest
+    dimmed; higher scores are painted on top. Costs O(hits log n), not O(n) in Python."""
+    n = len(points)
+    cols = np.full(n, DIM, dtype=np.uint32)
+    if not scores or not n:
+        return cols, None
+    keys = np.fromiter(scores.keys(), dtype=np.int64, count=len(scores))
+    vals = np.fromiter(scores.values(), dtype=np.float64, count=len(scores))
+    rows, found = points.rows_of(keys)
+    found &= np.isfinite(vals)
+    if not found.any():
+        return cols, None
+    rows, vals = rows[found], vals[found]
+    lo, hi = float(vals.min()), float(vals.max())
+    cols[rows] = _ramp((vals - lo) / (hi - lo if hi > lo else 1.0))
+    priority = np.full(n, -np.inf)
+    priority[rows] = vals
+    return cols, priority
+
+
+def _load_map(library: Any, space: str) -> tuple[MapPoints, dict[str, Any]]:
+    """Runs on a worker thread: the stored layout, what it is coloured by, and its status."""
+    from photoindex.core.layout2d import layout_status, load_layout, map_meta
+
+    cat = library.catalog()
+    ids, xy = load_layout(cat, space)
+    meta = map_meta(cat, ids.tolist()) if len(ids) else {}
+    return MapPoints(ids, xy, meta), layout_status(cat, space)
 
 
 class _ThumbSignals(QObject):
@@ -226,23 +333,29 @@ class MapCanvas(QWidget):
         self.offset += QPointF(dx, dy)
         self.update()
 
-    def set_points(self, ids: np.ndarray, xy: np.ndarray) -> None:
-        self.ids, self.xy = ids, xy
-        # Screen maths in float32 (half the memory traffic per frame); zoom is capped (MAX_CELL_PX)
-        # so positions stay well inside float32's sub-pixel precision.
-        self.xy32 = xy.astype(np.float32)
+    def set_points(self, points: MapPoints) -> None:
+        """Show prepared points (O(1) here: the grid and the float32 copy were made with them)."""
+        self.ids, self.xy, self.xy32, self.grid = points.ids, points.xy, points.xy32, points.grid
         self.priority = None
-        self.grid = SpatialGrid(xy)
-        self.selected &= set(ids.tolist())
+        self._layer = None
+        if self.selected:
+            sel = np.fromiter(self.selected, dtype=np.int64, count=len(self.selected))
+            self.selected = set(sel[points.rows_of(sel)[1]].tolist())
         self.hover_pid = None
 
-    def set_colors(self, colors: np.ndarray, priority: np.ndarray | None = None) -> None:
+    def set_colors(
+        self, colors: np.ndarray, priority: np.ndarray | None = None, grid: SpatialGrid | None = None
+    ) -> None:
         """Colours per point (ARGB32); points of higher priority are painted over the others (a
-        search's best matches stay visible inside a crowd)."""
-        self.colors = colors
-        if priority is not None or self.priority is not None:
-            self.priority = priority
+        search's best matches stay visible inside a crowd). grid: the points' grid sorted by that
+        priority, when the caller has it (sorting 100,000 points takes ~15 ms)."""
+        if grid is not None:
+            self.grid = grid
+        elif priority is not None or self.priority is not None:
             self.grid = SpatialGrid(self.xy, priority)
+        self.colors = colors
+        self.priority = priority
+        self._layer = None  # the cached splat is keyed by view, not by colours or order
         self.update()
 
     def to_world(self, x: float, y: float) -> tuple[float, float]:
@@ -553,7 +666,11 @@ class MapCanvas(QWidget):
 
 
 class MapView(QWidget):
-    """The Map page: a toolbar (compute, colour-by, progress) over the canvas."""
+    """The Map page: a toolbar (compute, cancel, arrange-by, colour-by, progress) over the canvas.
+
+    Reading and colouring a library's map happens on a worker thread (MapPoints); the GUI thread
+    only swaps the prepared arrays in. New photos are placed next to their neighbours when the
+    page is shown; a full recompute is one click, and suggested once many photos changed."""
 
     photoActivated = Signal(int)
     contextMenuRequested = Signal(int, QPoint)
@@ -563,20 +680,37 @@ class MapView(QWidget):
         self, library: Any = None, parent: QWidget | None = None, *, space: str = "clip", auto_compute: bool = True
     ) -> None:
         super().__init__(parent)
+        from photoindex.gui.tasks import TaskRunner
+
         self.library = library
         self.space = space
         self.auto_compute = auto_compute
-        self.paths: dict[int, str] = {}
-        self.years: dict[int, int] = {}
-        self.people: dict[int, int] = {}
+        self.points = MapPoints(np.zeros(0, dtype=np.int64), np.zeros((0, 2)))
+        self.paths: dict[int, str] = self.points.paths
         self.scores: dict[int, float] = {}
         self.world_cell = 1.0
         self.empty_text = "No map yet: index some photos, then compute the map."
         self.worker: _LayoutWorker | None = None
+        self.runner = TaskRunner(1, self)  # catalog reads and sorting, in order, off the GUI thread
+        self.runner.pool.setExpiryTimeout(-1)  # one thread for the view's life: one catalog connection
+        self._tokens = {"load": 0, "grid": 0}
+        self.loading = False
+        self._last_phase = ""
 
         self.compute_btn = QPushButton("Compute map")
         self.compute_btn.setToolTip("Lay out the whole library again (new photos are placed automatically)")
         self.compute_btn.clicked.connect(lambda: self.compute(full=True))
+        self.cancel_btn = QPushButton("Cancel")
+        self.cancel_btn.setToolTip("Stop computing the map; the map shown stays as it is")
+        self.cancel_btn.clicked.connect(self.cancel)
+        self.cancel_btn.hide()
+        self.space_box = QComboBox()
+        for label, key in SPACES:
+            self.space_box.addItem(label, key)
+        self.space_box.setCurrentIndex(max(0, self.space_box.findData(space)))
+        self.space_box.setToolTip("Meaning: photos about the same thing sit together (CLIP).\n"
+                                  "Look: photos that look alike sit together (DINOv2).")
+        self.space_box.currentIndexChanged.connect(self._space_changed)
         self.color_box = QComboBox()
         self.color_box.addItems(list(COLOR_MODES))
         self.color_box.currentIndexChanged.connect(lambda _i: self._recolor())
@@ -585,6 +719,9 @@ class MapView(QWidget):
         self.progress.hide()
         bar = QHBoxLayout()
         bar.addWidget(self.compute_btn)
+        bar.addWidget(self.cancel_btn)
+        bar.addWidget(QLabel("Arrange by"))
+        bar.addWidget(self.space_box)
         bar.addWidget(QLabel("Colour by"))
         bar.addWidget(self.color_box)
         bar.addWidget(self.progress)
@@ -597,7 +734,8 @@ class MapView(QWidget):
         self.canvas.photoActivated.connect(self.photoActivated)
         self.canvas.contextMenuRequested.connect(self.contextMenuRequested)
         self.canvas.selectionChanged.connect(self.selectionChanged)
-        self._loaded = False
+        self._user_cancelled = False
+        self._auto_missing: int | None = None  # how many were missing when we last placed them
         app = QApplication.instance()
         if app is not None:
             app.aboutToQuit.connect(self.stop)
@@ -615,39 +753,36 @@ class MapView(QWidget):
         return out
 
     def set_layout(self, ids: Any, xy: Any, meta: Any = None, *, paths: dict[int, str] | None = None) -> None:
-        """Show a layout: ids (n,), xy (n, 2) world coordinates, and per photo what to colour by.
+        """Show a layout now: ids (n,), xy (n, 2) world coordinates, and per photo what to colour
+        by. Synchronous, for callers that hold the data (tests, benchmarks); the library's own map
+        is read by reload(), off the GUI thread.
 
         meta: {photo id: {'path', 'year', 'person'}} (as layout2d.map_meta returns; any key may
         be missing). When None and a library is set, it is read from the catalog. paths= is a
         shortcut for meta with paths only.
         """
         ids = np.asarray(ids, dtype=np.int64).reshape(-1)
-        xy = np.asarray(xy, dtype=np.float64).reshape(-1, 2)
         if meta is None and paths is None and self.library is not None and len(ids):
             from photoindex.core.layout2d import map_meta
 
             meta = map_meta(self.library.catalog(), ids.tolist())
         if paths is not None:
             meta = {int(k): {"path": v} for k, v in paths.items()}
-        if meta is not None:
-            self.paths = {k: m["path"] for k, m in meta.items() if m.get("path")}
-            self.years = {k: int(m["year"]) for k, m in meta.items() if m.get("year")}
-            self.people = {k: int(m["person"]) for k, m in meta.items() if m.get("person") is not None}
+        self.show_points(MapPoints(ids, xy, meta))
+        self.status.setText(f"{len(ids):,} photos")
+
+    def show_points(self, points: MapPoints) -> None:
+        """Swap prepared points in (cheap: arrays only)."""
         c = self.canvas
         first = len(c.xy) == 0
-        c.set_points(ids, xy)
-        if len(xy) > 1:
-            lo, hi = xy.min(axis=0), xy.max(axis=0)
-            area = float(np.prod(np.maximum(hi - lo, 1e-6)))
-            # A cell that would hold ~one photo if they were spread evenly, halved for clusters.
-            self.world_cell = float(np.sqrt(area / len(xy))) / 2
-        else:
-            self.world_cell = 1.0
+        self.points = points
+        self.paths = points.paths
+        self.world_cell = points.world_cell
+        c.set_points(points)
         self._recolor()
         if first:
             c.fit()
         c.update()
-        self.status.setText(f"{len(ids):,} photos")
 
     def set_scores(self, scores: dict[int, float]) -> None:
         """Colour points by a search's score (others dimmed) so a search lights up its region."""
@@ -658,77 +793,106 @@ class MapView(QWidget):
             self._recolor()
 
     def _recolor(self) -> None:
-        c = self.canvas
-        n = len(c.ids)
+        c, points = self.canvas, self.points
+        self._tokens["grid"] += 1  # a grid still being sorted for an older search is dropped
         mode = COLOR_MODES[self.color_box.currentIndex()]
-        priority = None
-        if mode == "Search score":
-            cols = np.full(n, 0xFF3A3D45, dtype=np.uint32)
-            if self.scores and n:
-                vals = np.array([self.scores.get(int(i), np.nan) for i in c.ids.tolist()], dtype=np.float64)
-                has = ~np.isnan(vals)
-                if has.any():
-                    lo, hi = np.nanmin(vals), np.nanmax(vals)
-                    cols[has] = _ramp((vals[has] - lo) / (hi - lo if hi > lo else 1.0))
-                    priority = np.where(has, vals, -np.inf)
-        elif mode == "Person":
-            cols = np.full(n, 0xFF3A3D45, dtype=np.uint32)  # nobody known: dimmed
-            cache: dict[int, int] = {}
-            for k, pid in enumerate(c.ids.tolist()):
-                person = self.people.get(pid)
-                if person is not None:
-                    rgb = cache.get(person)
-                    if rgb is None:
-                        rgb = cache[person] = _folder_rgb(f"person:{person}")
-                    cols[k] = rgb
-        elif mode == "Year":
-            years = np.array([self.years.get(int(i), 0) for i in c.ids], dtype=np.float64)
-            cols = np.full(n, 0xFF808080, dtype=np.uint32)
-            known = years > 0
-            if known.any():
-                lo, hi = years[known].min(), years[known].max()
-                cols[known] = _ramp((years[known] - lo) / (hi - lo if hi > lo else 1.0))
-        else:
-            folders: dict[str, int] = {}
-            cols = np.empty(n, dtype=np.uint32)
-            for k, pid in enumerate(c.ids.tolist()):
-                folder = os.path.dirname(self.paths.get(pid, ""))
-                rgb = folders.get(folder)
-                if rgb is None:
-                    rgb = folders[folder] = _folder_rgb(folder)
-                cols[k] = rgb
-        c.set_colors(cols, priority)
+        if mode != "Search score":
+            c.set_colors(points.colours[mode], None, points.grid)
+            return
+        cols, priority = score_colours(points, self.scores)
+        if priority is None:
+            c.set_colors(cols, None, points.grid)
+        elif len(points) < ASYNC_FROM:
+            c.set_colors(cols, priority, SpatialGrid(points.xy, priority))
+        else:  # colours now, the best matches on top once the grid is re-sorted off the GUI thread
+            c.set_colors(cols, None, points.grid)
+            token = self._tokens["grid"]
+
+            def sorted_grid(grid: SpatialGrid) -> None:
+                if token == self._tokens["grid"] and self.points is points:
+                    c.set_colors(cols, priority, grid)
+
+            self.runner.submit(lambda: SpatialGrid(points.xy, priority), sorted_grid)
 
     def reload(self) -> None:
+        """Read the stored map again (on a worker thread), then place any new photos."""
         if self.library is None:
             return
-        from photoindex.core.layout2d import layout_status, load_layout
+        self._tokens["load"] += 1
+        token, library, space = self._tokens["load"], self.library, self.space
+        self.loading = True
+        if not len(self.points):
+            self.status.setText("Loading the map…")
+        self.runner.submit(lambda: _load_map(library, space),
+                           lambda result: self._map_loaded(token, result), self._load_failed)
 
-        cat = self.library.catalog()
-        ids, xy = load_layout(cat, self.space)
-        self.set_layout(ids, xy)
-        st = layout_status(cat, self.space)
+    def _map_loaded(self, token: int, result: tuple[MapPoints, dict[str, Any]]) -> None:
+        if token != self._tokens["load"]:
+            return  # an older read (another space, or superseded)
+        self.loading = False
+        points, st = result
+        self.show_points(points)
         note = f"{st['placed']:,} photos"
-        if st["recompute_suggested"] and st["full_count"]:
-            note += f" · {st['changed_since_full']:.0%} changed since the last layout: Compute map to refresh"
+        if st["missing"] and self.worker is not None:
+            note += f" · placing {st['missing']:,} new"
+        suggest = bool(st["recompute_suggested"] and st["full_count"])
+        if suggest:
+            note += f" · {st['changed_since_full']:.0%} changed since the last layout: Recompute map to refresh"
+        if self._last_phase == "cancelled":
+            note += " · computing was cancelled"
+        self.compute_btn.setText("Recompute map" if st["full_count"] else "Compute map")
+        font = self.compute_btn.font()
+        font.setBold(suggest)
+        self.compute_btn.setFont(font)
         self.status.setText(note)
-        self._loaded = True
-        if self.auto_compute and st["missing"] and self.worker is None:
+        # New photos are placed automatically, once: a job that placed none of them is not retried
+        # until the number changes (no loop on a catalog the layout cannot use).
+        if (self.auto_compute and st["missing"] and self.worker is None
+                and self._last_phase not in ("cancelled", "error") and st["missing"] != self._auto_missing):
+            self._auto_missing = st["missing"]
             self.compute(full=False)
+
+    def _load_failed(self, message: str) -> None:
+        self.loading = False
+        self.status.setText(f"Could not read the map: {message}")
+
+    def _space_changed(self, _index: int) -> None:
+        space = self.space_box.currentData()
+        if not space or space == self.space:
+            return
+        self.space = space
+        self._last_phase = ""
+        self._auto_missing = None
+        if self.worker is not None:  # it computes the other space's map: stop it, then load this one
+            self.worker.cancel.set()
+            self.status.setText("Switching…")
+            return  # _on_done reloads
+        self.reload()
 
     # -- background layout -----------------------------------------------------------------------
 
     def compute(self, full: bool = False) -> None:
         if self.library is None or self.worker is not None:
             return
+        self._last_phase = ""
+        self._user_cancelled = False
         self.worker = _LayoutWorker(self.library, self.space, full)
         self.worker.progressed.connect(self._on_progress)
         self.worker.done.connect(self._on_done)
         self.compute_btn.setEnabled(False)
+        self.cancel_btn.show()
+        self.cancel_btn.setEnabled(True)
         self.progress.setRange(0, 0)
         self.progress.show()
-        self.status.setText("Computing the map…")
+        self.status.setText("Computing the map…" if full or not len(self.points) else "Placing new photos…")
         self.worker.start()
+
+    def cancel(self) -> None:
+        if self.worker is not None:
+            self._user_cancelled = True
+            self.worker.cancel.set()
+            self.cancel_btn.setEnabled(False)
+            self.status.setText("Cancelling…")
 
     def _on_progress(self, done: int, total: int) -> None:
         keep_singletons_alive()
@@ -741,22 +905,27 @@ class MapView(QWidget):
             worker.wait()
             worker.deleteLater()
         self.progress.hide()
+        self.cancel_btn.hide()
         self.compute_btn.setEnabled(True)
-        auto, self.auto_compute = self.auto_compute, False  # no loop on a failing job
-        self.reload()
-        self.auto_compute = auto
+        # Cancelled by the user: no automatic placement until they ask (a space switch also
+        # cancels, and the new space's map then loads as usual).
+        self._last_phase = phase if self._user_cancelled or phase != "cancelled" else ""
         if phase.startswith("error"):
+            self._last_phase = "error"  # no automatic retry loop on a failing job
             self.status.setText(f"Map failed: {phase[7:]}")
+            return
+        self.reload()
 
     def stop(self) -> None:
         if self.worker is not None:
             self.worker.cancel.set()
             self.worker.wait(10_000)
+        self.runner.wait(10_000)
 
     def showEvent(self, event: Any) -> None:
         super().showEvent(event)
-        if not self._loaded:
-            self.reload()
+        if not self.loading and self.worker is None:
+            self.reload()  # photos indexed since the page was last shown get placed
 
     def closeEvent(self, event: Any) -> None:
         self.stop()

@@ -204,24 +204,94 @@ def test_thumbnails_load_lazily_when_zoomed_in(view, qtbot, tmp_path):
     assert c.last_paint_info["thumbs"] > 0
 
 
-def test_with_a_library_computes_in_background(qtbot, tiny_settings):
+def _library_with_vectors(tiny_settings, n: int, spaces=("clip",), start: int = 0):
     from photoindex.core.library import Library
 
     lib = Library(tiny_settings)
+    _add_photos(lib, n, spaces, start)
+    return lib
+
+
+def _add_photos(lib, n: int, spaces=("clip",), start: int = 0) -> list[int]:
     cat = lib.catalog()
-    rng = np.random.default_rng(0)
-    x = rng.normal(size=(40, 16)).astype(np.float32)
-    x /= np.linalg.norm(x, axis=1, keepdims=True)
-    cat.set_model("clip", "m", 16)
+    rng = np.random.default_rng(start)
     with cat.transaction():
-        ids = [cat.insert_photo(f"/p/a/{i}.jpg", 1, 1, None) for i in range(40)]
-        cat.write_embeddings("clip", "m", 1, list(zip(ids, x, strict=True)))
+        ids = [cat.insert_photo(f"/p/a/{i}.jpg", 1, 1, None) for i in range(start, start + n)]
+    for space in spaces:
+        x = rng.normal(size=(n, 16)).astype(np.float32)
+        x /= np.linalg.norm(x, axis=1, keepdims=True)
+        cat.set_model(space, f"m-{space}", 16)
+        with cat.transaction():
+            cat.write_embeddings(space, f"m-{space}", 1, list(zip(ids, x, strict=True)))
+    return ids
+
+
+def test_with_a_library_computes_in_background(qtbot, tiny_settings):
+    lib = _library_with_vectors(tiny_settings, 40)
     v = MapView(lib)
     qtbot.addWidget(v)
     v.show()
-    qtbot.waitUntil(lambda: v.worker is None, timeout=15000)
-    assert len(v.canvas.ids) == 40, v.status.text()
-    assert v.compute_btn.isEnabled()
+    qtbot.waitUntil(lambda: len(v.canvas.ids) == 40, timeout=15000)
+    qtbot.waitUntil(lambda: v.worker is None and not v.loading, timeout=15000)
+    assert v.compute_btn.isEnabled() and v.compute_btn.text() == "Recompute map"
+    assert "40 photos" in v.status.text()
+
+    # Photos indexed later are placed when the page is shown again, without a full recompute.
+    before = dict(zip(v.canvas.ids.tolist(), map(tuple, v.canvas.xy.tolist()), strict=True))
+    _add_photos(lib, 10, start=40)
+    v.hide()
+    v.show()
+    qtbot.waitUntil(lambda: len(v.canvas.ids) == 50 and v.worker is None and not v.loading, timeout=15000)
+    after = dict(zip(v.canvas.ids.tolist(), map(tuple, v.canvas.xy.tolist()), strict=True))
+    assert all(after[pid] == xy for pid, xy in before.items())  # the map did not move
+    lib.close()
+
+
+def test_arrange_by_look_lays_out_the_dinov2_space(qtbot, tiny_settings):
+    from photoindex.core.layout2d import load_layout
+
+    lib = _library_with_vectors(tiny_settings, 30, spaces=("clip", "dino"))
+    v = MapView(lib)
+    qtbot.addWidget(v)
+    v.show()
+    qtbot.waitUntil(lambda: len(v.canvas.ids) == 30 and v.worker is None and not v.loading, timeout=15000)
+    clip_xy = v.canvas.xy.copy()
+    v.space_box.setCurrentIndex(v.space_box.findData("dino"))
+    qtbot.waitUntil(lambda: v.space == "dino" and len(load_layout(lib.catalog(), "dino")[0]) == 30, timeout=15000)
+    qtbot.waitUntil(lambda: v.worker is None and not v.loading and len(v.canvas.ids) == 30, timeout=15000)
+    assert not np.allclose(v.canvas.xy, clip_xy)  # another space, another map
+    np.testing.assert_allclose(v.canvas.xy, load_layout(lib.catalog(), "dino")[1])
+    lib.close()
+
+
+def test_cancel_keeps_the_map_and_does_not_restart(qtbot, tiny_settings, monkeypatch):
+    import threading
+
+    from photoindex.core import layout2d
+
+    lib = _library_with_vectors(tiny_settings, 40)
+    started = threading.Event()
+    real = layout2d.compute_layout
+
+    def slow(vectors, **kw):  # the real layout, held until the test has pressed Cancel
+        started.set()
+        while not kw["cancel"].is_set():
+            threading.Event().wait(0.01)
+        return real(vectors, **kw)
+
+    monkeypatch.setattr(layout2d, "compute_layout", slow)
+    v = MapView(lib)
+    qtbot.addWidget(v)
+    v.show()
+    qtbot.waitUntil(lambda: v.worker is not None and started.is_set(), timeout=15000)
+    assert v.cancel_btn.isVisible() and not v.compute_btn.isEnabled()
+    qtbot.mouseClick(v.cancel_btn, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: v.worker is None and not v.loading, timeout=15000)
+    assert not v.cancel_btn.isVisible() and v.compute_btn.isEnabled()
+    assert "cancelled" in v.status.text()
+    assert len(layout2d.load_layout(lib.catalog(), "clip")[0]) == 0  # nothing stored
+    qtbot.wait(200)
+    assert v.worker is None  # not restarted on its own
     lib.close()
 
 
@@ -255,9 +325,13 @@ def test_none_stays_alive_through_many_frames(view, qtbot, tmp_path):
         assert all(after[k] > before[k] - 2000 for k in before), (before, after)
 
 
-def test_best_search_match_is_painted_on_top(qtbot):
+@pytest.mark.parametrize("off_gui_thread", [False, True])
+def test_best_search_match_is_painted_on_top(qtbot, monkeypatch, off_gui_thread):
+    from photoindex.gui import map_view
     from photoindex.gui.map_view import MapView
 
+    if off_gui_thread:  # what a large library does: the grid is re-sorted on a worker thread
+        monkeypatch.setattr(map_view, "ASYNC_FROM", 0)
     v = MapView(None, auto_compute=False)
     qtbot.addWidget(v)
     v.resize(400, 300)
@@ -267,6 +341,7 @@ def test_best_search_match_is_painted_on_top(qtbot):
         v.set_layout(np.array([1, 2, 3]), xy, paths={1: "/a/1.jpg", 2: "/a/2.jpg", 3: "/a/3.jpg"})
         v.set_scores({best: 0.9, 3 - best: 0.1, 3: 0.5})
         c = v.canvas
+        qtbot.waitUntil(lambda c=c: c.priority is not None, timeout=5000)
         x, y = c.to_screen(xy[:1])[0]
         c.grab()  # zoomed in enough for thumbnails: none can load, so they stay points
         qtbot.waitUntil(lambda c=c: c._requested and c._requested <= c._failed, timeout=5000)

@@ -244,6 +244,8 @@ class MainWindow(QMainWindow):
             sig = getattr(view, name, None)
             if sig is not None:
                 sig.connect(slot)
+        if hasattr(view, "set_scores") and self.last_hits and self.mode in ("search", "similar"):
+            view.set_scores({h.photo_id: h.score for h in self.last_hits})  # the search before the map opened
         return view
 
     # -- sidebar -------------------------------------------------------------------------------

@@ -309,9 +309,13 @@ class MapCanvas(QWidget):
             return
         lo, hi = self.xy.min(axis=0), self.xy.max(axis=0)
         span = np.maximum(hi - lo, 1e-6)
-        margin = 24
-        self.scale = float(min((self.width() - 2 * margin) / span[0], (self.height() - 2 * margin) / span[1]))
-        self.scale = max(self.scale, 1e-6)
+        margin = 24.0
+        for _ in range(2):  # a small library fits at thumbnail size: then keep whole thumbnails inside
+            room = np.maximum([self.width() - 2 * margin, self.height() - 2 * margin], 1.0)
+            self.scale = max(float(min(room[0] / span[0], room[1] / span[1])), 1e-6)
+            if not self._thumbs_mode():
+                break
+            margin = max(24.0, self._cell_px() / 2 + 8)
         c = (lo + hi) / 2
         self.offset = QPointF(self.width() / 2 - c[0] * self.scale, self.height() / 2 - c[1] * self.scale)
         self.update()

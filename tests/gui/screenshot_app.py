@@ -1,6 +1,7 @@
 """Open the real window on a small library under a real X server (Xvfb) and save a screenshot.
 
 Run by test_screenshot.py as `xvfb-run python -m tests.gui.screenshot_app OUT.png WORKDIR [dark]`;
+the Map page of the same library is saved beside it as OUT-map.png;
 with "dark" the application gets a dark palette, as a desktop in dark mode gives it.
 """
 
@@ -38,7 +39,7 @@ def main(out: str, work: str, theme: str = "light") -> int:
 
     from photoindex.config import Settings
     from photoindex.core.library import Library
-    from photoindex.gui.main_window import MainWindow
+    from photoindex.gui.main_window import PAGE_MAP, MainWindow
     from tests.photos import save_jpeg, scene
 
     root = Path(work) / "사진"
@@ -49,6 +50,7 @@ def main(out: str, work: str, theme: str = "light") -> int:
     (root / "망가진 파일.jpg").write_bytes(b"broken")
     settings = Settings(library_dir=Path(work) / "library", weights="random", clip_model="photoindex-tiny",
                         dino_model="photoindex-tiny", faces=False, threads=2)
+    map_out = str(Path(out).with_name(Path(out).stem + "-map.png"))
     app = QApplication([sys.argv[0]])
     if theme == "dark":
         app.setStyle("Fusion")
@@ -74,6 +76,15 @@ def main(out: str, work: str, theme: str = "light") -> int:
             window.grid.setCurrentIndex(window.model.index(1))  # a selected cell, as a user leaves it
         elif state["phase"] == "thumbs" and state["ticks"] - state["at"] > 15:
             window.grab().save(out)
+            window.show_page(PAGE_MAP)  # then the Map page, laid out from the same library
+            state["phase"] = "map"
+        elif state["phase"] == "map":
+            view = window.pages.widget(PAGE_MAP)
+            if len(view.canvas.ids) == len(names) and view.worker is None and not view.loading:
+                state["phase"] = "map thumbs"
+                state["at"] = state["ticks"]
+        elif state["phase"] == "map thumbs" and state["ticks"] - state["at"] > 15:
+            window.grab().save(map_out)
             app.exit(0)
 
     timer = QTimer(interval=100, timeout=tick)

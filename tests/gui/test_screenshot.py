@@ -20,7 +20,9 @@ ARTIFACTS = PROJECT / ".test-artifacts"
 def test_real_window_screenshot(tmp_path: Path, theme: str) -> None:
     ARTIFACTS.mkdir(exist_ok=True)
     out = ARTIFACTS / ("main-window.png" if theme == "light" else f"main-window-{theme}.png")
+    map_out = out.with_name(out.stem + "-map.png")
     out.unlink(missing_ok=True)
+    map_out.unlink(missing_ok=True)
     env = dict(os.environ)
     env.pop("QT_QPA_PLATFORM", None)
     proc = subprocess.run(
@@ -31,7 +33,8 @@ def test_real_window_screenshot(tmp_path: Path, theme: str) -> None:
     assert proc.returncode == 0, proc.stderr[-2000:]
     from PIL import Image
 
-    img = Image.open(out)
-    assert img.size[0] >= 1000 and img.size[1] >= 700
-    # Not a blank window: thumbnails and text make many distinct colours.
-    assert len(img.convert("RGB").getcolors(1 << 20) or []) > 500
+    for shot in (out, map_out):
+        img = Image.open(shot)
+        assert img.size[0] >= 1000 and img.size[1] >= 700
+        # Not a blank window: thumbnails and text make many distinct colours.
+        assert len(img.convert("RGB").getcolors(1 << 20) or []) > 500, shot

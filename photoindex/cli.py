@@ -33,6 +33,8 @@ def _global_options(parser: argparse.ArgumentParser, defaults: bool) -> None:
     parser.add_argument("--device", choices=("auto", "cpu", "cuda", "mps"), default=sup)
     parser.add_argument("--threads", type=int, metavar="N", default=sup, help="CPU threads (default: all cores)")
     parser.add_argument("-v", "--verbose", action="store_true", default=sup)
+    parser.add_argument("--no-faces", action="store_true", default=sup,
+                        help="index without faces (also PHOTOINDEX_FACES=0)")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -52,7 +54,6 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = add("index", "add folders (if given) and index every photo folder of the library")
     p.add_argument("paths", nargs="*", metavar="PATH")
-    p.add_argument("--no-faces", action="store_true", help="index without faces (also PHOTOINDEX_FACES=0)")
     p.add_argument("--no-thumbnails", action="store_true", help="do not write thumbnails to the cache")
 
     def search_filters(p: argparse.ArgumentParser) -> None:

@@ -162,3 +162,15 @@ def test_unreadable_file_is_reported(tmp_path: Path, tiny_env: dict[str, str]) -
         locked.chmod(0o644)
     assert doc["embedded"] == 1
     assert "permission denied" in doc["failures"][0]["reason"]
+
+
+def test_no_faces_before_or_after_the_command(tmp_path: Path, monkeypatch) -> None:
+    from photoindex import cli
+
+    monkeypatch.setenv("PHOTOINDEX_HOME", str(tmp_path))
+    monkeypatch.delenv("PHOTOINDEX_FACES", raising=False)
+    assert cli._settings(cli.build_parser().parse_args(["index"])).faces is True
+    for argv in (["--no-faces", "index"], ["index", "--no-faces"], ["--no-faces", "map", "--json"]):
+        assert cli._settings(cli.build_parser().parse_args(argv)).faces is False, argv
+    settings, folders = cli.parse_gui_args(["--no-faces", str(tmp_path)])  # the window
+    assert settings.faces is False and folders == [str(tmp_path)]

@@ -62,10 +62,15 @@ def test_weights_are_loaded_from_the_models_dir(tiny_settings, tmp_path: Path) -
 
     models = tmp_path / "models"
     (models / "nested").mkdir(parents=True)
+    import copy
+
+    # Saved as float32 copies: the reference models stay at the precision they were loaded in
+    # (bfloat16 on a CPU with native bf16), as the models loaded from these files will be.
     ref_clip = ClipEmbedder(tiny_settings)
-    torch.save(ref_clip.load().float().state_dict(), models / "nested" / "photoindex-tiny-mytag.pt")
+    torch.save({k: v.float() for k, v in ref_clip.load().state_dict().items()},
+               models / "nested" / "photoindex-tiny-mytag.pt")
     ref_dino = DinoEmbedder(tiny_settings)
-    ref_dino.load().float().save_pretrained(models / "photoindex-tiny")
+    copy.deepcopy(ref_dino.load()).float().save_pretrained(models / "photoindex-tiny")
 
     s = tiny_settings.with_(weights="pretrained", clip_pretrained="mytag", models_dir=models)
     clip, dino = ClipEmbedder(s), DinoEmbedder(s)
@@ -89,8 +94,8 @@ def test_trimmed_text_encoding_matches_open_clip(tiny_settings) -> None:
 
     from photoindex.core.models.clip import _encode_text_trimmed
 
-    for name in ("photoindex-tiny", "ViT-B-32"):
-        clip = ClipEmbedder(tiny_settings.with_(clip_model=name))
+    for name in ("photoindex-tiny", "ViT-B-32"):  # the maths, in float32 (bf16 rounds differently per path)
+        clip = ClipEmbedder(tiny_settings.with_(clip_model=name, precision="fp32"))
         model = clip.load()
         tokens = clip._tokenizer(["a dog", "a very long sentence about a dog running on a beach at sunset"])
         with torch.inference_mode():

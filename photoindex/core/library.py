@@ -33,8 +33,9 @@ from photoindex.core.types import (
 class Library:
     def __init__(self, settings: Settings | None = None) -> None:
         self.settings = settings or Settings()
-        self._local = threading.local()
         self._lock = threading.Lock()
+        self._by_thread: dict[int, Catalog] = {}
+        self._stamps: dict[int, dict[str, tuple[int, int]]] = {}
         self._embedders: dict[str, Any] = {}
         self._indexes: dict[str, VectorIndex] = {}
         self._sync_state: dict[str, tuple[int, int]] = {}
@@ -44,12 +45,17 @@ class Library:
     # -- plumbing ------------------------------------------------------------------------------
 
     def catalog(self) -> Catalog:
-        """This thread's connection to the catalog."""
-        cat = getattr(self._local, "catalog", None)
-        if cat is None:
-            cat = Catalog(self.settings.catalog_path)
-            self._local.catalog = cat
-            with self._lock:
+        """This thread's connection to the catalog.
+
+        Keyed by thread id, not threading.local: a Qt pool thread runs each task under a fresh
+        Python thread state, so thread-local data would be gone by the next task and every task
+        would open (and keep) another connection. A thread id that the OS reuses after a thread
+        ended takes over that thread's connection, which is safe: one thread uses it at a time."""
+        ident = threading.get_ident()
+        with self._lock:
+            cat = self._by_thread.get(ident)
+            if cat is None:
+                cat = self._by_thread[ident] = Catalog(self.settings.catalog_path)
                 self._catalogs.append(cat)
         return cat
 
@@ -62,7 +68,8 @@ class Library:
                 except Exception:
                     pass
             self._catalogs.clear()
-        self._local = threading.local()
+            self._by_thread.clear()
+            self._stamps.clear()
 
     def embedder(self, space: str) -> Any:
         with self._lock:
@@ -96,7 +103,7 @@ class Library:
         # Cheap "did anything change?" first: data_version moves when another connection
         # commits, total_changes when this one writes. Only then count the vectors.
         stamp = (cat.conn.execute("PRAGMA data_version").fetchone()[0], cat.conn.total_changes)
-        stamps = self._local.__dict__.setdefault("stamps", {})
+        stamps = self._stamps.setdefault(id(cat), {})  # data_version is per connection
         if stamps.get(space) == stamp and space in self._sync_state:
             return idx
         state = (cat.max_seq(space), self._count_vectors(cat, space))

@@ -309,13 +309,27 @@ class MapCanvas(QWidget):
             return
         lo, hi = self.xy.min(axis=0), self.xy.max(axis=0)
         span = np.maximum(hi - lo, 1e-6)
-        margin = 24.0
-        for _ in range(2):  # a small library fits at thumbnail size: then keep whole thumbnails inside
+        def fitting(margin: float) -> float:
             room = np.maximum([self.width() - 2 * margin, self.height() - 2 * margin], 1.0)
-            self.scale = max(float(min(room[0] / span[0], room[1] / span[1])), 1e-6)
+            return max(float(min(room[0] / span[0], room[1] / span[1])), 1e-6)
+
+        # A small library fits at thumbnail size: then whole thumbnails stay inside. They snap
+        # to a screen grid of cells, so the margin is a cell (a small window keeps most room).
+        margin = 24.0
+        self.scale = fitting(margin)
+        for _ in range(3):
             if not self._thumbs_mode():
                 break
-            margin = max(24.0, self._cell_px() / 2 + 8)
+            wider = min(max(24.0, self._cell_px() + 8), min(self.width(), self.height()) / 4)
+            if wider <= margin:
+                break
+            margin = wider
+            self.scale = fitting(margin)
+            if not self._thumbs_mode():  # the wider margin zoomed out too far: the smallest cells
+                smallest = THUMB_FROM_PX / max(self.view.world_cell, 1e-9)
+                if fitting(THUMB_FROM_PX + 8) >= smallest:
+                    self.scale = smallest
+                break
         c = (lo + hi) / 2
         self.offset = QPointF(self.width() / 2 - c[0] * self.scale, self.height() / 2 - c[1] * self.scale)
         self.update()
@@ -739,7 +753,8 @@ class MapView(QWidget):
         self.canvas.contextMenuRequested.connect(self.contextMenuRequested)
         self.canvas.selectionChanged.connect(self.selectionChanged)
         self._user_cancelled = False
-        self._auto_missing: int | None = None  # how many were missing when we last placed them
+        self._auto_key: tuple[int, int] | None = None  # (missing, placed) when we last placed new photos
+        self._refit = False
         app = QApplication.instance()
         if app is not None:
             app.aboutToQuit.connect(self.stop)
@@ -828,17 +843,21 @@ class MapView(QWidget):
         if not len(self.points):
             self.status.setText("Loading the map…")
         self.runner.submit(lambda: _load_map(library, space),
-                           lambda result: self._map_loaded(token, result), self._load_failed)
+                           lambda result: self._map_loaded(token, space, result),
+                           lambda message: self._load_failed(token, message))
 
-    def _map_loaded(self, token: int, result: tuple[MapPoints, dict[str, Any]]) -> None:
-        if token != self._tokens["load"]:
-            return  # an older read (another space, or superseded)
+    def _map_loaded(self, token: int, space: str, result: tuple[MapPoints, dict[str, Any]]) -> None:
+        if token != self._tokens["load"] or space != self.space:
+            return  # an older read (superseded, or of the other space)
         self.loading = False
         points, st = result
+        refit, self._refit = self._refit, False
         self.show_points(points)
+        if refit:
+            self.canvas.fit()
         note = f"{st['placed']:,} photos"
-        if st["missing"] and self.worker is not None:
-            note += f" · placing {st['missing']:,} new"
+        if st["missing"]:
+            note += f" · placing {st['missing']:,} new" if self.worker is not None else f" · {st['missing']:,} not placed yet"
         suggest = bool(st["recompute_suggested"] and st["full_count"])
         if suggest:
             note += f" · {st['changed_since_full']:.0%} changed since the last layout: Recompute map to refresh"
@@ -849,14 +868,17 @@ class MapView(QWidget):
         font.setBold(suggest)
         self.compute_btn.setFont(font)
         self.status.setText(note)
-        # New photos are placed automatically, once: a job that placed none of them is not retried
-        # until the number changes (no loop on a catalog the layout cannot use).
-        if (self.auto_compute and st["missing"] and self.worker is None
-                and self._last_phase not in ("cancelled", "error") and st["missing"] != self._auto_missing):
-            self._auto_missing = st["missing"]
+        # New photos are placed automatically, once per state of the library: a job that was
+        # cancelled or failed is not retried until photos are added or placed (no loop on a
+        # catalog the layout cannot use, no restart of what the user stopped).
+        key = (st["missing"], st["placed"])
+        if self.auto_compute and st["missing"] and self.worker is None and key != self._auto_key:
+            self._auto_key = key
             self.compute(full=False)
 
-    def _load_failed(self, message: str) -> None:
+    def _load_failed(self, token: int, message: str) -> None:
+        if token != self._tokens["load"]:
+            return
         self.loading = False
         self.status.setText(f"Could not read the map: {message}")
 
@@ -865,8 +887,11 @@ class MapView(QWidget):
         if not space or space == self.space:
             return
         self.space = space
+        self._tokens["load"] += 1  # a read of the other space still in flight is dropped
+        self.loading = False
         self._last_phase = ""
-        self._auto_missing = None
+        self._auto_key = None
+        self._refit = True
         if self.worker is not None:  # it computes the other space's map: stop it, then load this one
             self.worker.cancel.set()
             self.status.setText("Switching…")
@@ -911,13 +936,15 @@ class MapView(QWidget):
         self.progress.hide()
         self.cancel_btn.hide()
         self.compute_btn.setEnabled(True)
-        # Cancelled by the user: no automatic placement until they ask (a space switch also
-        # cancels, and the new space's map then loads as usual).
-        self._last_phase = phase if self._user_cancelled or phase != "cancelled" else ""
-        if phase.startswith("error"):
-            self._last_phase = "error"  # no automatic retry loop on a failing job
+        switched = worker is not None and worker.space != self.space
+        if switched:  # the job was for the other space: whatever it did, load this one
+            self._last_phase = ""
+        elif phase.startswith("error"):
+            self._last_phase = "error"
             self.status.setText(f"Map failed: {phase[7:]}")
             return
+        else:
+            self._last_phase = "cancelled" if phase == "cancelled" and self._user_cancelled else phase
         self.reload()
 
     def stop(self) -> None:

@@ -244,6 +244,17 @@ def test_with_a_library_computes_in_background(qtbot, tiny_settings):
     qtbot.waitUntil(lambda: len(v.canvas.ids) == 50 and v.worker is None and not v.loading, timeout=15000)
     after = dict(zip(v.canvas.ids.tolist(), map(tuple, v.canvas.xy.tolist()), strict=True))
     assert all(after[pid] == xy for pid, xy in before.items())  # the map did not move
+    # The same number of new photos again is placed again.
+    _add_photos(lib, 10, start=50)
+    v.hide()
+    v.show()
+    qtbot.waitUntil(lambda: len(v.canvas.ids) == 60 and v.worker is None and not v.loading, timeout=15000)
+    # Showing the page reads the catalog on a pool thread: one connection, not one per read.
+    for _ in range(10):
+        v.hide()
+        v.show()
+        qtbot.waitUntil(lambda: not v.loading, timeout=15000)
+    assert len(lib._catalogs) <= 4, len(lib._catalogs)
     lib.close()
 
 
@@ -270,28 +281,44 @@ def test_cancel_keeps_the_map_and_does_not_restart(qtbot, tiny_settings, monkeyp
     from photoindex.core import layout2d
 
     lib = _library_with_vectors(tiny_settings, 40)
-    started = threading.Event()
-    real = layout2d.compute_layout
-
-    def slow(vectors, **kw):  # the real layout, held until the test has pressed Cancel
-        started.set()
-        while not kw["cancel"].is_set():
-            threading.Event().wait(0.01)
-        return real(vectors, **kw)
-
-    monkeypatch.setattr(layout2d, "compute_layout", slow)
     v = MapView(lib)
     qtbot.addWidget(v)
+    v.show()
+    qtbot.waitUntil(lambda: len(v.canvas.ids) == 40 and v.worker is None and not v.loading, timeout=15000)
+    before = v.canvas.xy.copy()
+
+    started, release = threading.Event(), threading.Event()
+    real = layout2d.place_new
+
+    def held(*args, **kw):  # the real placement, held until the test has pressed Cancel
+        started.set()
+        release.wait(10)
+        return real(*args, **kw)
+
+    monkeypatch.setattr(layout2d, "place_new", held)
+    _add_photos(lib, 5, start=40)
+    v.hide()
     v.show()
     qtbot.waitUntil(lambda: v.worker is not None and started.is_set(), timeout=15000)
     assert v.cancel_btn.isVisible() and not v.compute_btn.isEnabled()
     qtbot.mouseClick(v.cancel_btn, Qt.MouseButton.LeftButton)
+    release.set()
     qtbot.waitUntil(lambda: v.worker is None and not v.loading, timeout=15000)
     assert not v.cancel_btn.isVisible() and v.compute_btn.isEnabled()
-    assert "cancelled" in v.status.text()
-    assert len(layout2d.load_layout(lib.catalog(), "clip")[0]) == 0  # nothing stored
+    assert "cancelled" in v.status.text() and "5 not placed yet" in v.status.text()
+    np.testing.assert_array_equal(v.canvas.xy, before)  # the map shown stays as it was
+    assert len(layout2d.load_layout(lib.catalog(), "clip")[0]) == 40  # nothing stored
+
+    v.hide()
+    v.show()  # showing the page again does not undo the user's Cancel
+    qtbot.waitUntil(lambda: not v.loading, timeout=15000)
     qtbot.wait(200)
-    assert v.worker is None  # not restarted on its own
+    assert v.worker is None and len(v.canvas.ids) == 40
+
+    _add_photos(lib, 3, start=45)  # more photos: placing resumes, for all of them
+    v.hide()
+    v.show()
+    qtbot.waitUntil(lambda: len(v.canvas.ids) == 48 and v.worker is None and not v.loading, timeout=15000)
     lib.close()
 
 
@@ -344,7 +371,7 @@ def test_best_search_match_is_painted_on_top(qtbot, monkeypatch, off_gui_thread)
         qtbot.waitUntil(lambda c=c: c.priority is not None, timeout=5000)
         x, y = c.to_screen(xy[:1])[0]
         c.grab()  # zoomed in enough for thumbnails: none can load, so they stay points
-        qtbot.waitUntil(lambda c=c: c._requested and c._requested <= c._failed, timeout=5000)
+        qtbot.waitUntil(lambda c=c: bool(c._requested) and c._requested <= c._failed, timeout=5000)
         pixel = c.grab().toImage().pixel(int(x), int(y))
         assert pixel == int(c.colors[best - 1]) and pixel != int(c.colors[2 - best])
 

@@ -132,8 +132,6 @@ class MapPoints:
         self.sorter = np.argsort(self.ids, kind="stable")
         meta = meta or {}
         self.paths: dict[int, str] = {k: m["path"] for k, m in meta.items() if m.get("path")}
-        self.years: dict[int, int] = {k: int(m["year"]) for k, m in meta.items() if m.get("year")}
-        self.people: dict[int, int] = {k: int(m["person"]) for k, m in meta.items() if m.get("person") is not None}
         n = len(self.ids)
         if n > 1:
             lo, hi = self.xy.min(axis=0), self.xy.max(axis=0)
@@ -142,7 +140,19 @@ class MapPoints:
             self.world_cell = float(np.sqrt(area / n)) / 2
         else:
             self.world_cell = 1.0
-        self.colours = {"Folder": self._by_folder(), "Year": self._by_year(), "Person": self._by_person()}
+        pids = self.ids.tolist()
+        years = np.fromiter((int((meta.get(pid) or {}).get("year") or 0) for pid in pids), dtype=np.float64, count=n)
+        year_cols = np.full(n, 0xFF808080, dtype=np.uint32)
+        known = years > 0
+        if known.any():
+            lo_y, hi_y = years[known].min(), years[known].max()
+            year_cols[known] = _ramp((years[known] - lo_y) / (hi_y - lo_y if hi_y > lo_y else 1.0))
+        self.colours = {
+            "Folder": _keyed_colours([os.path.dirname(self.paths.get(pid, "")) for pid in pids], _folder_rgb),
+            "Year": year_cols,
+            "Person": _keyed_colours([(meta.get(pid) or {}).get("person") for pid in pids],
+                                     lambda person: _folder_rgb(f"person:{person}")),
+        }
 
     def __len__(self) -> int:
         return len(self.ids)
@@ -155,37 +165,20 @@ class MapPoints:
         rows = self.sorter[pos]
         return rows, self.ids[rows] == photo_ids
 
-    def _by_folder(self) -> np.ndarray:
-        folders: dict[str, int] = {}
-        cols = np.empty(len(self.ids), dtype=np.uint32)
-        for k, pid in enumerate(self.ids.tolist()):
-            folder = os.path.dirname(self.paths.get(pid, ""))
-            rgb = folders.get(folder)
-            if rgb is None:
-                rgb = folders[folder] = _folder_rgb(folder)
-            cols[k] = rgb
-        return cols
 
-    def _by_year(self) -> np.ndarray:
-        years = np.fromiter((self.years.get(pid, 0) for pid in self.ids.tolist()), dtype=np.float64, count=len(self.ids))
-        cols = np.full(len(self.ids), 0xFF808080, dtype=np.uint32)
-        known = years > 0
-        if known.any():
-            lo, hi = years[known].min(), years[known].max()
-            cols[known] = _ramp((years[known] - lo) / (hi - lo if hi > lo else 1.0))
-        return cols
-
-    def _by_person(self) -> np.ndarray:
-        cols = np.full(len(self.ids), DIM, dtype=np.uint32)  # nobody known: dimmed
-        cache: dict[int, int] = {}
-        for k, pid in enumerate(self.ids.tolist()):
-            person = self.people.get(pid)
-            if person is not None:
-                rgb = cache.get(person)
-                if rgb is None:
-                    rgb = cache[person] = _folder_rgb(f"person:{person}")
-                cols[k] = rgb
-        return cols
+def _keyed_colours(keys: list[Any], colour_of: Any) -> np.ndarray:
+    """A colour per point from its key (folder, person), one colour_of call per distinct key;
+    points whose key is None stay dimmed."""
+    cache: dict[Any, int] = {}
+    cols = np.full(len(keys), DIM, dtype=np.uint32)
+    for k, key in enumerate(keys):
+        if key is None:
+            continue
+        rgb = cache.get(key)
+        if rgb is None:
+            rgb = cache[key] = colour_of(key)
+        cols[k] = rgb
+    return cols
 
 
 def score_colours(points: MapPoints, scores: dict[int, float]) -> tuple[np.ndarray, np.ndarray | None]:

@@ -9,10 +9,14 @@ Every failure becomes a DecodeError with a one-line reason for the failures list
 from __future__ import annotations
 
 import io
+import logging
 import os
 import threading
 import time
 import warnings
+from collections import deque
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import IO
@@ -21,6 +25,8 @@ import numpy as np
 from PIL import Image, ImageFile, UnidentifiedImageError
 
 from photoindex.core.types import PhotoindexError
+
+log = logging.getLogger(__name__)
 
 JPEG_EXTENSIONS = frozenset({".jpg", ".jpeg", ".jpe", ".jfif"})
 HEIF_EXTENSIONS = frozenset({".heic", ".heif", ".hif", ".avif"})
@@ -38,6 +44,87 @@ MAX_DECODED_PIXELS = 150_000_000
 # check, which counts a 100-MP JPEG we would decode at 1/8 scale, is switched off.
 Image.MAX_IMAGE_PIXELS = None
 ImageFile.LOAD_TRUNCATED_IMAGES = False
+
+REASON_PERMISSION = "permission denied: the file cannot be read"
+REASON_GONE = "file disappeared before it could be read"
+REASON_CANNOT_READ = "cannot read"
+TRANSIENT_REASON_PREFIXES = ("permission denied", REASON_CANNOT_READ, "file disappeared")
+"""Failures that say nothing about the file's content (a permission fixed, a drive back, a
+network share reconnected): such photos are tried again on every scan, unlike a corrupt file,
+which is tried again only when it changes."""
+
+
+def cannot_read(exc: OSError) -> str:
+    return f"{REASON_CANNOT_READ}: {exc.strerror or exc}"
+
+
+def is_transient_reason(reason: str | None) -> bool:
+    return bool(reason) and str(reason).startswith(TRANSIENT_REASON_PREFIXES)
+
+
+class ByteBudget:
+    """A byte semaphore shared by the decode workers: a full-size decode first takes its
+    estimated size from the budget and gives it back once the image is reduced, so the memory
+    held by decodes is bounded by the budget, not by the number of threads. A request larger
+    than the whole budget still runs, alone. Requests are served first come, first served,
+    so a large image is not starved by a stream of small ones."""
+
+    def __init__(self, capacity: int) -> None:
+        self.capacity = max(1, int(capacity))
+        self.in_use = 0
+        self.peak = 0
+        """The largest amount held at once (tests, benchmarks)."""
+        self._cond = threading.Condition()
+        self._queue: deque[object] = deque()
+
+    def acquire(self, nbytes: int) -> int:
+        """Wait until nbytes (at most the capacity) are free; returns what was taken."""
+        n = min(max(0, int(nbytes)), self.capacity)
+        ticket = object()
+        with self._cond:
+            self._queue.append(ticket)
+            try:
+                while self._queue[0] is not ticket or self.in_use + n > self.capacity:
+                    self._cond.wait()
+            finally:
+                self._queue.remove(ticket)
+                self._cond.notify_all()
+            self.in_use += n
+            self.peak = max(self.peak, self.in_use)
+        return n
+
+    def release(self, n: int) -> None:
+        with self._cond:
+            self.in_use -= n
+            self._cond.notify_all()
+
+    @contextmanager
+    def hold(self, nbytes: int) -> Iterator[None]:
+        n = self.acquire(nbytes)
+        try:
+            yield
+        finally:
+            self.release(n)
+
+
+_BYTES_PER_PIXEL = {"1": 1, "L": 1, "P": 1, "LA": 2, "La": 2, "PA": 2, "RGB": 3, "YCbCr": 3, "LAB": 3, "HSV": 3,
+                    "RGBA": 4, "RGBa": 4, "RGBX": 4, "CMYK": 4, "I": 4, "F": 4, "I;16": 2, "I;16B": 2,
+                    "I;16L": 2, "I;16N": 2}
+
+
+def decoded_bytes(mode: str, width: int, height: int) -> int:
+    """Roughly the most memory one full decode holds at once: the decoded pixels, plus the
+    RGB copy (and, with transparency, the RGBA copies) made from them before the reduction."""
+    pixels = width * height
+    held = pixels * _BYTES_PER_PIXEL.get(mode, 4)
+    if mode != "RGB":
+        held += pixels * 3
+    if mode in ("RGBA", "LA", "La", "RGBa", "PA", "P"):
+        held += pixels * 4 * 2  # convert("RGBA") + the white background it is composited on
+    elif mode.startswith("I") or mode == "F":
+        held += pixels * 4 * 2  # the float32 array and its scaled copy
+    return held
+
 
 _heif_lock = threading.Lock()
 _heif_registered = False
@@ -77,25 +164,30 @@ def _ensure_heif() -> None:
             _heif_registered = True
 
 
-def load_image(path: str | Path, min_side: int = 256, max_pixels: int = MAX_DECODED_PIXELS) -> DecodedImage:
-    """Decode a photo for embedding and thumbnails. Raises DecodeError with a one-line reason."""
+def load_image(
+    path: str | Path, min_side: int = 256, max_pixels: int = MAX_DECODED_PIXELS, budget: ByteBudget | None = None
+) -> DecodedImage:
+    """Decode a photo for embedding and thumbnails. Raises DecodeError with a one-line reason.
+
+    budget: the decode workers' shared memory budget; the full-size decode waits for its
+    estimated size (read from the header, after JPEG draft reduction) to be free."""
     path = os.fspath(path)
     ext = os.path.splitext(path)[1].lower()
     try:
         if os.path.getsize(path) == 0:
             raise DecodeError("empty file (0 bytes)")
         if ext in RAW_EXTENSIONS:
-            return _load_raw(path, min_side, max_pixels)
+            return _load_raw(path, min_side, max_pixels, budget)
         if ext in HEIF_EXTENSIONS:
             _ensure_heif()
         with open(path, "rb") as fh:
-            return _decode(fh, min_side, max_pixels)
+            return _decode(fh, min_side, max_pixels, budget)
     except DecodeError:
         raise
     except FileNotFoundError:
-        raise DecodeError("file disappeared before it could be read") from None
+        raise DecodeError(REASON_GONE) from None
     except PermissionError:
-        raise DecodeError("permission denied: the file cannot be read") from None
+        raise DecodeError(REASON_PERMISSION) from None
     except IsADirectoryError:
         raise DecodeError("is a folder, not a file") from None
     except UnidentifiedImageError:
@@ -104,7 +196,11 @@ def load_image(path: str | Path, min_side: int = 256, max_pixels: int = MAX_DECO
         raise DecodeError(f"image too large: {exc}".splitlines()[0]) from None
     except MemoryError:
         raise DecodeError("image too large to decode in memory") from None
-    except (OSError, SyntaxError, ValueError, EOFError, struct_error) as exc:
+    except OSError as exc:
+        if exc.errno is not None:  # the system refused a read (I/O error, a share gone): not the content
+            raise DecodeError(cannot_read(exc)) from None
+        raise DecodeError(_reason(exc)) from None
+    except (SyntaxError, ValueError, EOFError, struct_error) as exc:
         raise DecodeError(_reason(exc)) from None
 
 
@@ -124,7 +220,7 @@ def _reason(exc: BaseException) -> str:
     return f"cannot decode: {text[:200]}"
 
 
-def _decode(fh: IO[bytes], min_side: int, max_pixels: int) -> DecodedImage:
+def _decode(fh: IO[bytes], min_side: int, max_pixels: int, budget: ByteBudget | None = None) -> DecodedImage:
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")  # Pillow's EXIF/ICC chatter is not the user's problem
         img: Image.Image = Image.open(fh)
@@ -147,20 +243,26 @@ def _decode(fh: IO[bytes], min_side: int, max_pixels: int) -> DecodedImage:
         orientation = exif.get(0x0112, 1)
         if getattr(img, "n_frames", 1) > 1:
             img.seek(0)
-        img.load()
-        img = _to_rgb(img)
-        if min_side > 0 and min(img.size) > min_side * 2:
-            scale = min_side / min(img.size)
-            img = img.resize(
-                (max(1, round(img.width * scale)), max(1, round(img.height * scale))),
-                Image.Resampling.BILINEAR,
-                reducing_gap=2.0,
-            )
+        with budget.hold(decoded_bytes(img.mode, dw, dh)) if budget is not None else _nothing():
+            img.load()
+            img = _to_rgb(img)
+            if min_side > 0 and min(img.size) > min_side * 2:
+                scale = min_side / min(img.size)
+                img = img.resize(
+                    (max(1, round(img.width * scale)), max(1, round(img.height * scale))),
+                    Image.Resampling.BILINEAR,
+                    reducing_gap=2.0,
+                )
         if orientation in (2, 3, 4, 5, 6, 7, 8):
             img = _orient(img, orientation)
             if orientation >= 5:
                 width, height = height, width
         return DecodedImage(img, width, height, taken_at, fmt)
+
+
+@contextmanager
+def _nothing() -> Iterator[None]:
+    yield
 
 
 _TRANSPOSE = {
@@ -203,7 +305,8 @@ def _to_rgb(img: Image.Image) -> Image.Image:
 def _taken_at(exif: Image.Exif) -> float | None:
     try:
         sub = exif.get_ifd(0x8769)
-    except Exception:
+    except Exception as exc:  # a damaged EXIF block loses the date, not the photo
+        log.debug("unreadable EXIF sub-IFD: %s", exc)
         sub = {}
     raw = sub.get(0x9003) or sub.get(0x9004) or exif.get(0x0132)
     if not raw:
@@ -219,7 +322,7 @@ def _taken_at(exif: Image.Exif) -> float | None:
     return None
 
 
-def _load_raw(path: str, min_side: int, max_pixels: int) -> DecodedImage:
+def _load_raw(path: str, min_side: int, max_pixels: int, budget: ByteBudget | None = None) -> DecodedImage:
     try:
         import rawpy  # optional extra: pip install "photoindex[raw]"
     except ImportError:
@@ -229,13 +332,16 @@ def _load_raw(path: str, min_side: int, max_pixels: int) -> DecodedImage:
             try:
                 thumb = raw.extract_thumb()
             except (rawpy.LibRawNoThumbnailError, rawpy.LibRawUnsupportedThumbnailError):
-                rgb = raw.postprocess(half_size=True, use_camera_wb=True, output_bps=8)
-                img = Image.fromarray(rgb)
+                half = (raw.sizes.width // 2) * (raw.sizes.height // 2) * 3
+                with budget.hold(half * 2) if budget is not None else _nothing():
+                    rgb = raw.postprocess(half_size=True, use_camera_wb=True, output_bps=8)
+                    img = Image.fromarray(rgb)
+                    del rgb
                 return DecodedImage(img, raw.sizes.width, raw.sizes.height, None, "RAW")
     except rawpy.LibRawError as exc:
         raise DecodeError(f"cannot decode RAW file: {type(exc).__name__}") from None
     if thumb.format == rawpy.ThumbFormat.JPEG:
-        return _decode(io.BytesIO(bytes(thumb.data)), min_side, max_pixels)
+        return _decode(io.BytesIO(bytes(thumb.data)), min_side, max_pixels, budget)
     img = Image.fromarray(np.asarray(thumb.data))
     return DecodedImage(_to_rgb(img), img.width, img.height, None, "RAW")
 

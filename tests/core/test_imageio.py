@@ -132,3 +132,67 @@ def test_unreadable_file_is_a_clear_failure(tmp_path: Path, monkeypatch: pytest.
     monkeypatch.setattr(imageio, "open", refuse, raising=False)
     with pytest.raises(DecodeError, match="permission denied"):
         load_image(path)
+
+
+def test_byte_budget_bounds_what_is_held_and_lets_a_huge_request_run_alone() -> None:
+    import threading
+    import time
+
+    from photoindex.core.imageio import ByteBudget
+
+    budget = ByteBudget(100)
+    held: list[int] = []
+    most = 0
+    lock = threading.Lock()
+
+    def job(n: int) -> None:
+        nonlocal most
+        with budget.hold(n):
+            with lock:
+                held.append(n)
+                most = max(most, sum(held))
+            time.sleep(0.02)
+            with lock:
+                held.remove(n)
+
+    sizes = [40, 40, 40, 500, 40, 10, 60]
+    threads = [threading.Thread(target=job, args=(n,)) for n in sizes]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=10)
+    assert not any(t.is_alive() for t in threads), "a request larger than the budget must not wait forever"
+    assert most <= 500 and budget.in_use == 0
+    assert budget.peak <= 100
+
+
+def test_decode_takes_its_estimated_size_from_the_budget(tmp_path: Path) -> None:
+    from photoindex.core.imageio import ByteBudget, decoded_bytes
+
+    png = tmp_path / "big.png"
+    scene(1, (1600, 1200)).save(png)
+    budget = ByteBudget(1 << 30)
+    out = load_image(png, min_side=256, budget=budget)
+    assert budget.peak == decoded_bytes("RGB", 1600, 1200) and budget.in_use == 0
+    assert min(out.image.size) == 256
+
+    # JPEG is decoded at a reduced scale (draft mode): only that is taken from the budget.
+    jpg = save_jpeg(tmp_path / "big.jpg", scene(2, (4000, 3000)))
+    budget = ByteBudget(1 << 30)
+    load_image(jpg, min_side=256, budget=budget)
+    assert 0 < budget.peak <= decoded_bytes("RGB", 1000, 750)
+
+
+def test_a_refused_read_is_not_reported_as_a_broken_image(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from photoindex.core import imageio
+
+    path = save_jpeg(tmp_path / "on-a-share.jpg", scene(1))
+
+    def io_error(*args, **kwargs):
+        raise OSError(5, "Input/output error")
+
+    monkeypatch.setattr(imageio, "open", io_error, raising=False)
+    with pytest.raises(DecodeError) as info:
+        load_image(path)
+    assert imageio.is_transient_reason(str(info.value))
+    assert str(info.value) == "cannot read: Input/output error"

@@ -7,21 +7,42 @@ Every subcommand takes --json and then prints exactly one JSON document on stdou
 from __future__ import annotations
 
 import argparse
+import difflib
+import errno
 import json
 import logging
+import math
 import os
 import re
 import sys
 import time
 from collections.abc import Callable, Sequence
 from datetime import datetime
-from pathlib import Path
-from typing import Any
+from typing import Any, NoReturn
 
 from photoindex import __version__
 
 _HANGUL = re.compile("[\u1100-\u11ff\u3130-\u318f\uac00-\ud7a3]")
-COMMANDS = ("index", "search", "similar", "status", "people", "map", "doctor")
+COMMANDS = ("index", "search", "similar", "status", "people", "map", "doctor", "settings", "config", "help")
+EXIT_ERROR = 1
+EXIT_USAGE = 2
+EXIT_INTERRUPTED = 130
+MAX_QUERY_WEIGHT = 1000.0
+"""A query term's weight beyond this is a typo, and past ~1e38 it is infinite in float32."""
+
+log = logging.getLogger(__name__)
+
+
+class UsageError(Exception):
+    """A mistyped command line: one line, exit 2, never the window."""
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse that raises UsageError instead of printing and exiting, so that main() can say it
+    in one line (and as a JSON document with --json)."""
+
+    def error(self, message: str) -> NoReturn:
+        raise UsageError(f"{message} (see: {self.prog} --help)")
 
 
 def _global_options(parser: argparse.ArgumentParser, defaults: bool) -> None:
@@ -32,13 +53,16 @@ def _global_options(parser: argparse.ArgumentParser, defaults: bool) -> None:
                         help="'random' builds the real models with random weights: no download (demos, tests)")
     parser.add_argument("--device", choices=("auto", "cpu", "cuda", "mps"), default=sup)
     parser.add_argument("--threads", type=int, metavar="N", default=sup, help="CPU threads (default: all cores)")
-    parser.add_argument("-v", "--verbose", action="store_true", default=sup)
+    parser.add_argument("-v", "--verbose", action="store_true", default=sup, help="say more on stderr")
+    parser.add_argument("--log-level", choices=("DEBUG", "INFO", "WARNING", "ERROR"), type=str.upper,
+                        metavar="LEVEL", default=sup,
+                        help="what goes to the log file: DEBUG, INFO (default), WARNING or ERROR")
     parser.add_argument("--no-faces", action="store_true", default=sup,
                         help="index without faces (also PHOTOINDEX_FACES=0)")
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+    parser = _Parser(
         prog="photoindex",
         description="Find any photo on your computer by what it shows. Without a command, opens the window.",
     )
@@ -75,6 +99,14 @@ def build_parser() -> argparse.ArgumentParser:
 
     add("status", "photo count, folders, models and failures")
     add("doctor", "check models, catalog and environment")
+    p = sub.add_parser("settings", aliases=["config"], help=SETTINGS_HELP, description=SETTINGS_HELP)
+    _global_options(p, defaults=False)
+    p.add_argument("--json", action="store_true", help="print one JSON document on stdout")
+    p.add_argument("action", nargs="?", default="show", choices=("show", "set", "unset", "path"))
+    p.add_argument("key", nargs="?", metavar="KEY")
+    p.add_argument("value", nargs="?", metavar="VALUE")
+    p = sub.add_parser("help", help="help on photoindex or one command: photoindex help search")
+    p.add_argument("topic", nargs="?", metavar="COMMAND")
     for module in ("photoindex.cli_people", "photoindex.cli_map"):
         try:
             mod = __import__(module, fromlist=["add_parsers"])
@@ -89,24 +121,31 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def _settings(args: argparse.Namespace) -> Any:
-    from photoindex.config import Settings
+SETTINGS_HELP = (
+    "the settings and where each comes from (command line > environment > settings file > defaults); "
+    "set KEY VALUE or unset KEY writes the settings file the window shares"
+)
 
-    s = Settings()
-    changes: dict[str, Any] = {}
-    if getattr(args, "library", None):
-        changes["library_dir"] = Path(args.library).expanduser()
-    if getattr(args, "weights", None):
-        changes["weights"] = args.weights
-    if getattr(args, "device", None):
-        changes["device"] = args.device
-    if getattr(args, "threads", None):
-        changes["threads"] = args.threads
+
+def argv_overrides(args: argparse.Namespace) -> dict[str, Any]:
+    """The settings given on the command line, by Settings field name."""
+    overrides: dict[str, Any] = {
+        "library_dir": getattr(args, "library", None),
+        "weights": getattr(args, "weights", None),
+        "device": getattr(args, "device", None),
+        "threads": getattr(args, "threads", None),
+    }
     if getattr(args, "no_faces", False):
-        changes["faces"] = False
+        overrides["faces"] = False
     if getattr(args, "no_thumbnails", False):
-        changes["thumbnails"] = False
-    return s.with_(**changes) if changes else s
+        overrides["thumbnails"] = False
+    return {k: v for k, v in overrides.items() if v is not None}
+
+
+def _settings(args: argparse.Namespace) -> Any:
+    from photoindex.config import resolve_settings
+
+    return resolve_settings(argv_overrides(args))
 
 
 def _parse_date(text: str | None, end: bool) -> float | None:
@@ -131,9 +170,25 @@ def _parse_date(text: str | None, end: bool) -> float | None:
     raise PhotoindexError(f"not a date: {text!r} (use YYYY, YYYY-MM or YYYY-MM-DD)")
 
 
+def _finite(doc: Any) -> Any:
+    """The document with every NaN or infinity replaced by None: JSON has no such numbers."""
+    if isinstance(doc, float):
+        return doc if math.isfinite(doc) else None
+    if isinstance(doc, dict):
+        return {k: _finite(v) for k, v in doc.items()}
+    if isinstance(doc, list | tuple):
+        return [_finite(v) for v in doc]
+    return doc
+
+
+def json_text(doc: Any, indent: int | None = 2) -> str:
+    """Strict JSON (never NaN or Infinity), non-ASCII kept as it is."""
+    return json.dumps(_finite(doc), ensure_ascii=False, indent=indent, allow_nan=False)
+
+
 def _emit(args: argparse.Namespace, doc: Any, human: Callable[[], None]) -> None:
     if getattr(args, "json", False):
-        sys.stdout.write(json.dumps(doc, ensure_ascii=False, indent=2) + "\n")
+        sys.stdout.write(json_text(doc) + "\n")
     else:
         human()
 
@@ -228,8 +283,20 @@ def _filters(args: argparse.Namespace) -> dict[str, Any]:
     }
 
 
+def _check_query_weights(query: str) -> None:
+    from photoindex.core.search import parse_query
+    from photoindex.core.types import PhotoindexError
+
+    for term in parse_query(query):
+        if not math.isfinite(term.weight) or abs(term.weight) > MAX_QUERY_WEIGHT:
+            raise PhotoindexError(
+                f"query weight out of range for {term.text!r}: use a number up to {MAX_QUERY_WEIGHT:g}, e.g. 2:sunset"
+            )
+
+
 def cmd_search(args: argparse.Namespace, library: Any) -> int:
     query = " ".join(args.query)
+    _check_query_weights(query)
     kw = _filters(args)
     if getattr(args, "person", None):
         from photoindex.cli_people import person_photo_filter
@@ -263,7 +330,11 @@ def cmd_similar(args: argparse.Namespace, library: Any) -> int:
 
 
 def cmd_status(args: argparse.Namespace, library: Any) -> int:
-    doc = library.status()
+    from photoindex.logsetup import log_file
+
+    doc = dict(library.status())
+    doc.setdefault("settings_file", os.fspath(library.settings.file) if library.settings.file else None)
+    doc.setdefault("log_file", os.fspath(log_file()))
 
     def human() -> None:
         print(f"library: {doc['library']}")
@@ -274,8 +345,59 @@ def cmd_status(args: argparse.Namespace, library: Any) -> int:
             print(f"{space}: {key or '-'}")
         for f in doc["failures"]:
             print(f"  failed: {f['path']}: {f['reason']}")
+        print(f"settings: {doc['settings_file']} (photoindex settings)")
+        print(f"log: {doc['log_file']}")
 
     _emit(args, doc, human)
+    return 0
+
+
+def cmd_settings(args: argparse.Namespace, settings: Any) -> int:
+    """Show the resolved settings with their sources, or change the settings file."""
+    from photoindex.config import KEYS, SettingsError, resolve_settings, save_settings_file, settings_fields
+
+    file = settings.file
+    if args.action in ("set", "unset"):
+        if not args.key or (args.action == "set" and args.value is None):
+            raise UsageError(f"usage: photoindex settings {args.action} KEY" + (" VALUE" if args.action == "set" else "")
+                             + f" (keys: {', '.join(settings_fields())})")
+        if args.key not in KEYS:
+            close = difflib.get_close_matches(args.key, settings_fields(), n=1)
+            hint = f" (did you mean {close[0]}?)" if close else f" (keys: {', '.join(settings_fields())})"
+            raise SettingsError(f"unknown setting {args.key!r}{hint}")
+        save_settings_file({args.key: args.value if args.action == "set" else None}, file)
+        settings = resolve_settings(argv_overrides(args), file=file)
+    elif args.action == "path":
+        _emit(args, {"file": os.fspath(file)}, lambda: print(file))
+        return 0
+    described = settings.describe()
+    doc = {"file": os.fspath(file) if file else None, "settings": described}
+
+    def human() -> None:
+        if args.action in ("set", "unset"):
+            d = described[args.key]
+            print(f"{args.key} = {d['value']} ({'saved to' if args.action == 'set' else 'removed from'} {file})")
+            if d["source"] in ("argv", "environment"):
+                print(f"note: {d['from']} overrides the file's {args.key} here")
+            return
+        print(f"settings file: {file}" + ("" if file and file.exists() else " (none yet: all defaults)"))
+        for name, d in described.items():
+            value = d["value"]
+            where = d["source"] + (f": {d['from']}" if d["from"] and d["source"] != "file" else "")
+            print(f"  {name:<16} = {'-' if value is None else value!s:<36} ({where})")
+
+    _emit(args, doc, human)
+    return 0
+
+
+def cmd_help(parser: argparse.ArgumentParser, topic: str | None) -> int:
+    if topic is None:
+        parser.print_help()
+        return 0
+    commands = _subcommands(parser)
+    if topic not in commands:
+        raise UsageError(f"no such command: {topic!r}{_did_you_mean(topic, commands)} (see: photoindex help)")
+    commands[topic].print_help()
     return 0
 
 
@@ -309,8 +431,20 @@ HANDLERS: dict[str, Callable[[argparse.Namespace, Any], int]] = {
 }
 
 
+def _subcommands(parser: argparse.ArgumentParser) -> dict[str, argparse.ArgumentParser]:
+    for action in parser._actions:
+        if isinstance(action, argparse._SubParsersAction):
+            return dict(action.choices)
+    return {}
+
+
+def _did_you_mean(word: str, choices: Sequence[str]) -> str:
+    close = difflib.get_close_matches(word, list(choices), n=1, cutoff=0.6)
+    return f" (did you mean {close[0]}?)" if close else ""
+
+
 def _first_positional(argv: Sequence[str]) -> str | None:
-    takes_value = {"--library", "--weights", "--device", "--threads"}
+    takes_value = {"--library", "--weights", "--device", "--threads", "--log-level"}
     skip = False
     for a in argv:
         if skip:
@@ -319,55 +453,176 @@ def _first_positional(argv: Sequence[str]) -> str | None:
         if a in takes_value:
             skip = True
             continue
+        if a == "--":
+            continue
         if a.startswith("-"):
             continue
         return a
     return None
 
 
-def main(argv: Sequence[str] | None = None) -> int:
-    argv = list(sys.argv[1:] if argv is None else argv)
-    first = _first_positional(argv)
-    if first is not None and first not in COMMANDS and first != "help":
-        # `photoindex FOLDER...`: open the window and start indexing those folders.
-        return _gui(argv)
-    parser = build_parser()
-    args = parser.parse_args(argv)
-    if args.command is None:
-        return _gui(argv)
-    logging.basicConfig(level=logging.INFO if args.verbose else logging.ERROR, format="%(message)s")
-    os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
+def _chain(exc: BaseException) -> list[BaseException]:
+    seen: list[BaseException] = []
+    cur: BaseException | None = exc
+    while cur is not None and cur not in seen:
+        seen.append(cur)
+        cur = cur.__cause__ or cur.__context__
+    return seen
+
+
+def _is_disk_full(exc: BaseException) -> bool:
+    import sqlite3
+
+    for e in _chain(exc):
+        if isinstance(e, OSError) and e.errno in (errno.ENOSPC, errno.EDQUOT):
+            return True
+        if isinstance(e, sqlite3.DatabaseError) and (
+            getattr(e, "sqlite_errorcode", None) == 13 or "disk is full" in str(e)  # SQLITE_FULL
+        ):
+            return True
+        if "No space left on device" in str(e):
+            return True
+    return False
+
+
+def describe_error(exc: BaseException, command: str | None, settings: Any = None) -> tuple[str, str, int]:
+    """(one-line message, kind, exit code) for an error that reached the top of the CLI."""
+    import sqlite3
+
+    from photoindex.config import SettingsError
     from photoindex.core.types import PhotoindexError
 
-    library = None
+    catalog = os.fspath(settings.catalog_path) if settings is not None else "the catalog"
+    library_dir = os.fspath(settings.library_dir) if settings is not None else "the library folder"
+    if isinstance(exc, UsageError):
+        return str(exc), "usage", EXIT_USAGE
+    if isinstance(exc, SettingsError):
+        return str(exc), "settings", EXIT_USAGE
+    if _is_disk_full(exc):
+        where = next((e.filename for e in _chain(exc) if isinstance(e, OSError) and e.filename), None)
+        where = os.fspath(where) if where else library_dir
+        tail = "; nothing indexed so far is lost" if command == "index" else ""
+        return f"disk full: {where}: free space and run again{tail}", "disk-full", EXIT_ERROR
+    if isinstance(exc, PhotoindexError):
+        name = type(exc).__name__
+        kind = "error" if name == "PhotoindexError" else re.sub(r"(?<!^)(?=[A-Z])", "-", name).lower()
+        return str(exc).strip().replace("\n", " "), kind, EXIT_ERROR
+    if isinstance(exc, sqlite3.DatabaseError):
+        text = str(exc)
+        if "locked" in text or "busy" in text:
+            return (f"catalog {catalog} is busy (another photoindex is writing to it): "
+                    "try again when it has finished", "catalog-busy", EXIT_ERROR)
+        if "readonly" in text or "read-only" in text or "unable to open" in text:
+            return (f"catalog {catalog} cannot be opened for writing ({text}): "
+                    "check that the folder exists and is writable", "catalog", EXIT_ERROR)
+        return (f"catalog {catalog} is damaged or not a photoindex catalog ({text}): move it aside and run "
+                "`photoindex index` to build a new one (your photos are not touched)", "catalog", EXIT_ERROR)
+    if isinstance(exc, OSError):
+        what = exc.strerror or str(exc)
+        where = f": {os.fspath(exc.filename)}" if exc.filename else ""
+        return f"{what.lower() if what[:1].isupper() and what[1:2].islower() else what}{where}", "io", EXIT_ERROR
+    if isinstance(exc, MemoryError):
+        return "out of memory: close other programs or use --threads 1, and run again", "memory", EXIT_ERROR
+    from photoindex.logsetup import log_file
+
+    text = str(exc).strip().splitlines()[0] if str(exc).strip() else ""
+    return (f"internal error: {type(exc).__name__}{': ' + text if text else ''} "
+            f"(details in {log_file()}; please report it)", "internal", EXIT_ERROR)
+
+
+def _fail(message: str, kind: str, code: int, as_json: bool) -> int:
+    print(f"photoindex: error: {message}", file=sys.stderr)
+    if as_json:
+        sys.stdout.write(json_text({"error": message, "kind": kind}) + "\n")
+    return code
+
+
+def _looks_like_folder(word: str) -> bool:
+    return os.path.exists(os.path.expanduser(word))
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    as_json = "--json" in argv
+    first = _first_positional(argv)
+    if first is not None and first not in COMMANDS:
+        if _looks_like_folder(first):
+            # `photoindex FOLDER...`: open the window and start indexing those folders.
+            return _gui(argv)
+        hint = _did_you_mean(first, [c for c in COMMANDS if c != "config"])
+        return _fail(f"no such command or folder: {first!r}{hint} (see: photoindex help)",
+                     "usage", EXIT_USAGE, as_json)
+    parser = build_parser()
     try:
+        args = parser.parse_args(argv)
+    except UsageError as exc:
+        return _fail(str(exc), "usage", EXIT_USAGE, as_json)
+    if args.command is None:
+        return _gui(argv)
+    if args.command == "help":
+        try:
+            return cmd_help(parser, args.topic)
+        except UsageError as exc:
+            return _fail(str(exc), "usage", EXIT_USAGE, as_json)
+    from photoindex.logsetup import setup_logging
+
+    level = getattr(args, "log_level", None) or "INFO"
+    stderr_level = "INFO" if getattr(args, "verbose", False) else "WARNING"
+    if logging.getLevelName(level) > logging.getLevelName(stderr_level):
+        stderr_level = level
+    setup_logging(level, stderr_level=stderr_level)
+    log.info("photoindex %s: %s", __version__, " ".join(argv))
+    os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
+
+    library = None
+    settings = None
+    try:
+        settings = _settings(args)
+        if args.command in ("settings", "config"):
+            return cmd_settings(args, settings)
         from photoindex.core.library import Library
 
-        library = Library(_settings(args))
+        library = Library(settings)
         handler = HANDLERS.get(args.command) or getattr(args, "handler", None) or getattr(args, "func", None)
         if handler is None:
-            parser.error(f"unknown command {args.command}")
+            raise UsageError(f"unknown command {args.command}")
         return int(handler(args, library) or 0)
-    except PhotoindexError as exc:
-        print(f"photoindex: error: {exc}", file=sys.stderr)
-        return 1
     except KeyboardInterrupt:
         print("photoindex: interrupted", file=sys.stderr)
-        return 130
+        return EXIT_INTERRUPTED
     except BrokenPipeError:
         return 0
+    except Exception as exc:
+        message, kind, code = describe_error(exc, args.command, settings)
+        from photoindex.logsetup import FILE_ONLY
+
+        if kind == "internal":
+            log.critical("photoindex %s failed", args.command, exc_info=exc, extra=FILE_ONLY)
+        else:
+            quiet = kind in ("usage", "settings") or kind == "error" or kind.endswith("-error")
+            log.error("%s (%s)", message, kind, exc_info=None if quiet else exc, extra=FILE_ONLY)
+        return _fail(message, kind, code, as_json)
     finally:
         if library is not None:
-            library.close()
+            try:
+                library.close()
+            except Exception:
+                log.exception("closing the library")
 
 
 def parse_gui_args(argv: Sequence[str]) -> tuple[Any, list[str]]:
     """`photoindex [--library DIR] [--weights random] ... [FOLDER...]` -> (Settings, folders)."""
+    args = parse_gui_argv(argv)
+    return _settings(args), [os.path.abspath(os.path.expanduser(f)) for f in args.folders]
+
+
+def parse_gui_argv(argv: Sequence[str]) -> argparse.Namespace:
+    """The window's command line: the global options (same names as the CLI's) and folders."""
     parser = argparse.ArgumentParser(prog="photoindex", description="Open the photoindex window.")
     _global_options(parser, defaults=True)
     parser.add_argument("folders", nargs="*", help="folders to add and index")
     args, _unknown = parser.parse_known_args(list(argv))
-    return _settings(args), [os.path.abspath(os.path.expanduser(f)) for f in args.folders]
+    return args
 
 
 def _gui(argv: list[str]) -> int:

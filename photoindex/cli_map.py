@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import sys
 from pathlib import Path
@@ -40,10 +39,31 @@ def _parse_size(text: str) -> tuple[int, int]:
     return w, h
 
 
+def _check_writable(out: Path) -> None:
+    """Fail in one line before the layout (minutes on a big library) if the PNG cannot be written."""
+    import tempfile
+
+    from photoindex.core.types import PhotoindexError
+
+    folder = out.absolute().parent
+    while not folder.exists() and folder != folder.parent:
+        folder = folder.parent
+    if not folder.is_dir():
+        raise PhotoindexError(f"cannot write the map to {out}: {folder} is not a folder; choose another --out")
+    try:
+        with tempfile.TemporaryFile(dir=folder, prefix=".photoindex-map-"):
+            pass
+    except OSError as exc:
+        reason = (exc.strerror or str(exc)).lower()
+        raise PhotoindexError(f"cannot write the map to {out}: {folder}: {reason}; choose another --out") from exc
+
+
 def cmd_map(args: argparse.Namespace, library: Any) -> int:
     from photoindex.core.layout2d import layout_job, layout_status, load_layout
 
     size = _parse_size(args.size)
+    if args.out:
+        _check_writable(Path(args.out).expanduser())
     catalog = library.catalog()
     tty = sys.stderr.isatty()
     last = None
@@ -84,7 +104,9 @@ def cmd_map(args: argparse.Namespace, library: Any) -> int:
         }
         if rendered is not None:
             doc["out"] = {"path": os.fspath(args.out), **rendered}
-        sys.stdout.write(json.dumps(doc, ensure_ascii=False) + "\n")
+        from photoindex.cli import json_text
+
+        sys.stdout.write(json_text(doc, indent=None) + "\n")
         return 0
     print(f"map ({args.space}): {status['placed']} photos placed"
           + (f", {status['missing']} without a vector" if status["missing"] else "")

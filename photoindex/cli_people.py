@@ -11,7 +11,6 @@
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 from typing import Any
 
@@ -111,7 +110,9 @@ def cmd_people(args: argparse.Namespace, library: Any) -> int:
         if isinstance(doc, list):
             unsorted = cat.conn.execute("SELECT count(*) FROM faces WHERE person_id IS NULL").fetchone()[0]
             doc = {"people": doc, "unsorted_faces": unsorted}
-        sys.stdout.write(json.dumps(doc, ensure_ascii=False, indent=2) + "\n")
+        from photoindex.cli import json_text
+
+        sys.stdout.write(json_text(doc) + "\n")
     elif isinstance(doc, list):
         if not doc:
             print("no people yet: index photos with faces on (the default)")

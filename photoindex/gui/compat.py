@@ -1,9 +1,7 @@
-"""Work-arounds for the Qt binding, applied once by the app and kept up by the window."""
+"""Small adjustments for a responsive window: the GIL switch interval and background thread priority."""
 
 from __future__ import annotations
 
-import ctypes
-import functools
 import os
 import sys
 import threading
@@ -31,29 +29,9 @@ def lower_this_thread_priority(niceness: int = 10) -> None:
             pass
 
 
-@functools.cache
-def _bindings_drop_singletons() -> bool:
-    if sys.version_info >= (3, 12) or sys.implementation.name != "cpython":
-        return False
-    import PySide6
-
-    try:
-        major, minor = (int(part) for part in PySide6.__version__.split(".")[:2])
-    except ValueError:
-        return True
-    return (major, minor) >= (6, 12)
-
-
 def keep_singletons_alive() -> None:
-    """PySide6 6.12 on CPython 3.11 drops a reference to True on every Signal.emit and one to
-    None in void painter calls (fillRect, drawPixmap, save/restore...), without having taken them.
-    Before Python 3.12 these singletons are not immortal: True starts with a few hundred
-    references, so the app aborted with 'bool_dealloc' after a few hundred signals (thumbnail
-    loads, progress). Topping the counts up keeps them alive; the window repeats this on a timer.
-    A no-op on 3.12+, where they are immortal, and with the bindings before 6.12 (6.11.3 was
-    checked clean; pyproject.toml excludes 6.12.0, this guards a later 6.12.x with the same bug)."""
-    if not _bindings_drop_singletons():
-        return
-    for obj in (None, True, False):
-        if sys.getrefcount(obj) < 1 << 24:
-            ctypes.c_ssize_t.from_address(id(obj)).value += 1 << 30
+    """Does nothing; kept so that its callers need no change. It topped up the reference counts
+    of None, True and False for PySide6 6.12.0 on CPython 3.11, which dropped a reference to True
+    on every Signal.emit and aborted with 'bool_dealloc'. pyproject.toml now requires
+    PySide6-Essentials < 6.12 until a 6.12.x is checked clean, so there is nothing to work around.
+    The calls (main_window.py, map_view.py) can be removed."""

@@ -1,6 +1,12 @@
-"""Settings: folders, CLIP model, device, threads, thumbnail size (kept in QSettings)."""
+"""Settings: folders, CLIP model, device, threads, thumbnail size.
+
+The choices are written to the settings file that the command line reads too
+(photoindex.config.save_settings_file); QSettings keeps only window geometry and view state.
+"""
 
 from __future__ import annotations
+
+from typing import Any
 
 from PySide6.QtCore import QSettings
 from PySide6.QtWidgets import (
@@ -13,51 +19,37 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QListWidget,
+    QMessageBox,
     QPushButton,
     QSpinBox,
     QVBoxLayout,
     QWidget,
 )
 
+from photoindex.config import SettingsError, save_settings_file
+
 CLIP_CHOICES = [
-    ("ViT-B-32 · laion2b_s34b_b79k (English, fast)", "ViT-B-32", "laion2b_s34b_b79k"),
-    ("xlm-roberta-base-ViT-B-32 · laion5b (multilingual: 한국어 and more)", "xlm-roberta-base-ViT-B-32", "laion5b_s13b_b90k"),
-    ("ViT-L-14 · laion2b_s32b_b82k (best, slow without a GPU)", "ViT-L-14", "laion2b_s32b_b82k"),
+    ("ViT-B-32", "laion2b_s34b_b79k"),
+    ("xlm-roberta-base-ViT-B-32", "laion5b_s13b_b90k"),
+    ("ViT-L-14", "laion2b_s32b_b82k"),
 ]
-DEVICES = [("Automatic", "auto"), ("CPU", "cpu"), ("GPU (CUDA)", "cuda"), ("GPU (Apple)", "mps")]
+DEVICES = ("auto", "cpu", "cuda", "mps")
 
 
 def qsettings() -> QSettings:
+    """Window geometry and view state only; settings live in the shared settings file."""
     return QSettings("photoindex", "photoindex")
 
 
-def apply_saved(settings):
-    """Settings with the user's saved choices applied (env and command line still win for tests)."""
-    import os
-
-    qs = qsettings()
-    changes = {}
-    if "PHOTOINDEX_CLIP_MODEL" not in os.environ and qs.value("clip_model"):
-        changes["clip_model"] = str(qs.value("clip_model"))
-        changes["clip_pretrained"] = str(qs.value("clip_pretrained", settings.clip_pretrained))
-    if "PHOTOINDEX_DEVICE" not in os.environ and qs.value("device"):
-        changes["device"] = str(qs.value("device"))
-    if "PHOTOINDEX_FACES" not in os.environ and qs.value("faces") is not None:
-        changes["faces"] = str(qs.value("faces")).lower() in ("true", "1")
-    if "PHOTOINDEX_THREADS" not in os.environ and qs.value("threads"):
-        changes["threads"] = int(qs.value("threads"))
-    return settings.with_(**changes) if changes else settings
-
-
 class SettingsDialog(QDialog):
-    def __init__(self, library, thumb_size: int, parent: QWidget | None = None) -> None:
+    def __init__(self, library: Any, thumb_size: int, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.setWindowTitle("Settings")
+        self.setWindowTitle(self.tr("Settings"))
         self.library = library
         s = library.settings
         self.folders = QListWidget()
         self.folders.addItems(library.roots())
-        add, remove = QPushButton("Add…"), QPushButton("Remove")
+        add, remove = QPushButton(self.tr("Add…")), QPushButton(self.tr("Remove"))
         add.clicked.connect(self._add)
         remove.clicked.connect(self._remove)
         self.removed: list[str] = []
@@ -66,52 +58,92 @@ class SettingsDialog(QDialog):
         buttons.addWidget(add)
         buttons.addWidget(remove)
         buttons.addStretch(1)
+        clip_labels = [
+            self.tr("ViT-B-32 · laion2b_s34b_b79k (English, fast)"),
+            self.tr("xlm-roberta-base-ViT-B-32 · laion5b (multilingual: 한국어 and more)"),
+            self.tr("ViT-L-14 · laion2b_s32b_b82k (best, slow without a GPU)"),
+        ]
         self.clip = QComboBox()
-        for label, model, tag in CLIP_CHOICES:
+        for label, (model, tag) in zip(clip_labels, CLIP_CHOICES, strict=True):
             self.clip.addItem(label, (model, tag))
-        current = next((i for i, c in enumerate(CLIP_CHOICES) if c[1] == s.clip_model), -1)
+        current = next((i for i, c in enumerate(CLIP_CHOICES) if c == (s.clip_model, s.clip_pretrained)), -1)
         if current < 0:
             self.clip.addItem(f"{s.clip_model} · {s.clip_pretrained}", (s.clip_model, s.clip_pretrained))
             current = self.clip.count() - 1
         self.clip.setCurrentIndex(current)
+        device_labels = [self.tr("Automatic"), self.tr("CPU"), self.tr("GPU (CUDA)"), self.tr("GPU (Apple)")]
         self.device = QComboBox()
-        for label, value in DEVICES:
+        for label, value in zip(device_labels, DEVICES, strict=True):
             self.device.addItem(label, value)
-        values = [d[1] for d in DEVICES]
-        self.device.setCurrentIndex(values.index(s.device) if s.device in values else 0)
+        self.device.setCurrentIndex(DEVICES.index(s.device) if s.device in DEVICES else 0)
         self.threads = QSpinBox()
         self.threads.setRange(0, 256)
-        self.threads.setSpecialValueText("All cores")
+        self.threads.setSpecialValueText(self.tr("All cores"))
         self.threads.setValue(s.threads)
         self.thumb = QSpinBox()
         self.thumb.setRange(96, 400)
         self.thumb.setSingleStep(16)
         self.thumb.setValue(thumb_size)
-        self.faces = QCheckBox("Recognise faces and group them into people")
+        self.faces = QCheckBox(self.tr("Recognise faces and group them into people"))
         self.faces.setChecked(s.faces)
-        self.faces.setToolTip("Turning this off deletes every face, person and face crop from the catalog")
+        self.faces.setToolTip(self.tr("Turning this off deletes every face, person and face crop from the catalog"))
+        self._initial = self._values()
         form = QFormLayout()
-        form.addRow("People", self.faces)
-        form.addRow("CLIP model", self.clip)
-        form.addRow("Device", self.device)
-        form.addRow("CPU threads", self.threads)
-        form.addRow("Thumbnail size", self.thumb)
-        note = QLabel("A new model, device or thread count applies the next time photoindex starts; "
-                      "photos are embedded again for a new model.")
+        form.addRow(self.tr("People"), self._with_source(self.faces, "faces"))
+        form.addRow(self.tr("CLIP model"), self._with_source(self.clip, "clip_model"))
+        form.addRow(self.tr("Device"), self._with_source(self.device, "device"))
+        form.addRow(self.tr("CPU threads"), self._with_source(self.threads, "threads"))
+        form.addRow(self.tr("Thumbnail size"), self.thumb)
+        note = QLabel(self.tr("A new model, device or thread count applies the next time photoindex starts; "
+                              "photos are embedded again for a new model. These settings are shared with "
+                              "the photoindex command."))
         note.setWordWrap(True)
         box = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
         box.accepted.connect(self.accept)
         box.rejected.connect(self.reject)
         layout = QVBoxLayout(self)
-        layout.addWidget(QLabel("<b>Photo folders</b>"))
+        layout.addWidget(QLabel(self.tr("<b>Photo folders</b>")))
         layout.addWidget(self.folders)
         layout.addLayout(buttons)
         layout.addLayout(form)
         layout.addWidget(note)
         layout.addWidget(box)
 
+    def _with_source(self, widget: QWidget, name: str) -> QWidget:
+        """The widget, with a note when this run's value comes from the command line or the
+        environment: what is chosen here is saved, but that value wins while it is given."""
+        settings = self.library.settings
+        source = settings.source(name) if hasattr(settings, "source") else "code"
+        if source not in ("argv", "environment"):
+            return widget
+        origin = settings.describe()[name]["from"] if hasattr(settings, "describe") else name
+        if source == "argv":
+            text = self.tr("This run uses %1 from the command line; a choice here applies when it is not given.")
+        else:
+            text = self.tr("This run uses %1 from the environment; a choice here applies when it is not set.")
+        label = QLabel(text.replace("%1", str(origin)))
+        label.setWordWrap(True)
+        label.setEnabled(False)
+        holder = QWidget()
+        column = QVBoxLayout(holder)
+        column.setContentsMargins(0, 0, 0, 0)
+        column.addWidget(widget)
+        column.addWidget(label)
+        return holder
+
+    def _values(self) -> dict[str, Any]:
+        model, tag = self.clip.currentData()
+        return {
+            "clip_model": model,
+            "clip_pretrained": tag,
+            "device": self.device.currentData(),
+            "threads": self.threads.value(),
+            "thumb_size": self.thumb.value(),
+            "faces": self.faces.isChecked(),
+        }
+
     def _add(self) -> None:
-        folder = QFileDialog.getExistingDirectory(self, "Add a photo folder")
+        folder = QFileDialog.getExistingDirectory(self, self.tr("Add a photo folder"))
         if folder:
             self.folders.addItem(folder)
             self.added.append(folder)
@@ -121,15 +153,30 @@ class SettingsDialog(QDialog):
             self.removed.append(item.text())
             self.folders.takeItem(self.folders.row(item))
 
-    def save(self) -> None:
-        qs = qsettings()
-        model, tag = self.clip.currentData()
-        qs.setValue("clip_model", model)
-        qs.setValue("clip_pretrained", tag)
-        qs.setValue("device", self.device.currentData())
-        qs.setValue("threads", self.threads.value())
-        qs.setValue("thumb_size", self.thumb.value())
-        qs.setValue("faces", self.faces.isChecked())
+    def changes(self) -> dict[str, Any]:
+        """What the user changed in the dialog (only that is written: a value given on the
+        command line or in the environment for this run is not made permanent by pressing OK)."""
+        now = self._values()
+        changed = {k: v for k, v in now.items() if v != self._initial.get(k)}
+        if "clip_model" in changed or "clip_pretrained" in changed:
+            changed["clip_model"], changed["clip_pretrained"] = now["clip_model"], now["clip_pretrained"]
+        return changed
+
+    def save(self) -> bool:
+        """Write the changes to the shared settings file. False (and a message) if it failed."""
+        changes = self.changes()
+        if not changes:
+            return True
+        try:
+            save_settings_file(changes, getattr(self.library.settings, "file", None))
+        except (SettingsError, OSError) as exc:
+            import logging
+
+            logging.getLogger(__name__).exception("saving settings")
+            QMessageBox.warning(self, self.tr("photoindex"),
+                                self.tr("The settings could not be saved: %1").replace("%1", str(exc)))
+            return False
+        return True
 
     def faces_turned_off(self) -> bool:
-        return self.library.settings.faces and not self.faces.isChecked()
+        return bool(self.library.settings.faces and not self.faces.isChecked())

@@ -168,9 +168,200 @@ def test_no_faces_before_or_after_the_command(tmp_path: Path, monkeypatch) -> No
     from photoindex import cli
 
     monkeypatch.setenv("PHOTOINDEX_HOME", str(tmp_path))
+    monkeypatch.setenv("PHOTOINDEX_CONFIG", str(tmp_path / "settings.toml"))  # not the user's file
     monkeypatch.delenv("PHOTOINDEX_FACES", raising=False)
     assert cli._settings(cli.build_parser().parse_args(["index"])).faces is True
     for argv in (["--no-faces", "index"], ["index", "--no-faces"], ["--no-faces", "map", "--json"]):
         assert cli._settings(cli.build_parser().parse_args(argv)).faces is False, argv
     settings, folders = cli.parse_gui_args(["--no-faces", str(tmp_path)])  # the window
     assert settings.faces is False and folders == [str(tmp_path)]
+
+
+# -- one source of settings, one-line errors, a log ---------------------------------------------
+
+
+@pytest.fixture
+def cli_env(tmp_path: Path, tiny_env: dict[str, str]) -> dict[str, str]:
+    """tiny_env with its own settings file and log folder (never the user's)."""
+    return dict(tiny_env, PHOTOINDEX_CONFIG=str(tmp_path / "config" / "settings.toml"),
+                PHOTOINDEX_LOG_DIR=str(tmp_path / "logs"))
+
+
+def _no_nan(constant: str) -> float:
+    raise ValueError(f"not JSON: {constant}")
+
+
+def strict_json(text: str) -> dict:
+    """json.loads that refuses NaN and Infinity, as every JSON parser but Python's does."""
+    return json.loads(text, parse_constant=_no_nan)
+
+
+def one_line_error(proc: subprocess.CompletedProcess[str]) -> str:
+    assert proc.returncode != 0, proc.stdout
+    lines = proc.stderr.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("photoindex: error: "), proc.stderr
+    return lines[0]
+
+
+def run_quick(env: dict[str, str], *args: str) -> subprocess.CompletedProcess[str]:
+    """A command that must answer at once (a window opened by mistake would hang until killed)."""
+    return subprocess.run([sys.executable, "-m", "photoindex", *args], env=env, capture_output=True,
+                          text=True, timeout=60)
+
+
+def test_a_mistyped_command_is_a_usage_error_not_the_window(cli_env: dict[str, str]) -> None:
+    proc = run_quick(cli_env, "serach", "dog")
+    assert proc.returncode == 2
+    assert "serach" in one_line_error(proc) and "did you mean search" in proc.stderr
+    proc = run_quick(cli_env, "--threads", "2", "serach", "dog", "--json")
+    assert proc.returncode == 2 and strict_json(proc.stdout)["kind"] == "usage"
+    help_all = run_quick(cli_env, "help")
+    assert help_all.returncode == 0 and "search" in help_all.stdout and "settings" in help_all.stdout
+    help_search = run_quick(cli_env, "help", "search")
+    assert help_search.returncode == 0 and "--person" in help_search.stdout
+    proc = run_quick(cli_env, "help", "serach")
+    assert proc.returncode == 2 and "did you mean search" in one_line_error(proc)
+    proc = run_quick(cli_env, "search", "dog", "--limit", "many")
+    assert proc.returncode == 2 and "--limit" in one_line_error(proc)
+
+
+def test_bad_settings_are_one_line_naming_where_they_came_from(tmp_path: Path, cli_env: dict[str, str]) -> None:
+    proc = run_quick(dict(cli_env, PHOTOINDEX_THREADS="abc"), "status")
+    assert "PHOTOINDEX_THREADS" in one_line_error(proc) and "'abc'" in proc.stderr
+    proc = run_quick(dict(cli_env, PHOTOINDEX_THREADS="abc"), "status", "--json")
+    doc = strict_json(proc.stdout)
+    assert doc["kind"] == "settings" and "PHOTOINDEX_THREADS" in doc["error"]
+    a_file = tmp_path / "catalog-here"
+    a_file.write_text("not a folder")
+    proc = run_quick(cli_env, "--library", str(a_file), "status", "--json")
+    assert "is a file, not a folder" in one_line_error(proc) and strict_json(proc.stdout)["kind"] == "settings"
+    assert a_file.read_text() == "not a folder"
+    settings_file = Path(cli_env["PHOTOINDEX_CONFIG"])
+    settings_file.parent.mkdir(parents=True)
+    settings_file.write_text("device = 'gpu'\n")
+    proc = run_quick(cli_env, "status")
+    assert "device in" in one_line_error(proc) and str(settings_file) in proc.stderr
+
+
+def test_the_window_and_the_cli_share_one_settings_file(qtbot, tmp_path: Path, cli_env: dict[str, str],
+                                                        monkeypatch: pytest.MonkeyPatch) -> None:
+    from types import SimpleNamespace
+
+    from photoindex import cli
+    from photoindex.config import resolve_settings
+    from photoindex.gui.settings_dialog import SettingsDialog
+
+    for key, value in cli_env.items():
+        monkeypatch.setenv(key, value)
+    for key in ("PHOTOINDEX_CLIP_MODEL", "PHOTOINDEX_DEVICE", "PHOTOINDEX_FACES", "PHOTOINDEX_THREADS"):
+        monkeypatch.delenv(key, raising=False)
+        cli_env.pop(key, None)
+    # The window saves a model, a device and faces on...
+    lib = SimpleNamespace(settings=resolve_settings(), roots=lambda: [])
+    dlg = SettingsDialog(lib, 180)
+    qtbot.addWidget(dlg)
+    dlg.clip.setCurrentIndex(1)  # multilingual
+    dlg.device.setCurrentIndex(dlg.device.findData("cpu"))
+    dlg.threads.setValue(3)
+    assert dlg.save()
+    # ... the CLI uses them, and says where they came from ...
+    doc = strict_json(run_quick(cli_env, "settings", "--json").stdout)["settings"]
+    assert (doc["clip_model"]["value"], doc["clip_model"]["source"]) == ("xlm-roberta-base-ViT-B-32", "file")
+    assert (doc["device"]["value"], doc["threads"]["value"]) == ("cpu", 3)
+    assert doc["faces"]["source"] == "default", "what the user did not change is not written"
+    # ... but the command line and the environment still win, for the CLI and the window alike.
+    doc = strict_json(run_quick(dict(cli_env, PHOTOINDEX_DEVICE="cuda"), "--threads", "1", "--no-faces",
+                                "settings", "--json").stdout)["settings"]
+    assert (doc["threads"]["value"], doc["threads"]["source"], doc["threads"]["from"]) == (1, "argv", "--threads")
+    assert (doc["device"]["value"], doc["device"]["source"]) == ("cuda", "environment")
+    assert doc["faces"]["value"] is False
+    window_settings, _ = cli.parse_gui_args(["--no-faces", "--threads", "1"])
+    assert (window_settings.clip_model, window_settings.faces, window_settings.threads) == (
+        "xlm-roberta-base-ViT-B-32", False, 1)
+    # The CLI writes the same file the window reads.
+    assert run_quick(cli_env, "settings", "set", "threads", "6").returncode == 0
+    assert resolve_settings().threads == 6
+    proc = run_quick(cli_env, "settings", "set", "treads", "6")
+    assert proc.returncode == 2 and "did you mean threads" in one_line_error(proc)
+
+
+def test_errors_in_a_library_are_one_line_and_json_is_strict(tmp_path: Path, cli_env: dict[str, str]) -> None:
+    root = tmp_path / "pics"
+    for i in range(4):
+        save_jpeg(root / f"p{i}.jpg", scene(i))
+    run(cli_env, "index", str(root))
+    # A 400-digit weight made every score NaN, printed as `NaN` (not JSON).
+    huge = "9" * 400 + ":dog"
+    proc = run(cli_env, "search", huge, "--all", "--json", check=False)
+    assert "weight" in one_line_error(proc) and strict_json(proc.stdout)["kind"] == "error"
+    assert strict_json(run(cli_env, "search", "2:dog - cat", "--all", "--json").stdout)["hits"]
+    # A folder that cannot be written is found before the map is laid out.
+    locked = tmp_path / "locked"
+    locked.mkdir()
+    mounted = False
+    if os.geteuid() == 0:  # root writes through permissions: make the folder a read-only mount
+        mounted = subprocess.run(["mount", "-t", "tmpfs", "-o", "ro,size=1m", "tmpfs", str(locked)],
+                                 capture_output=True).returncode == 0
+        if not mounted:
+            pytest.skip("root without mount: cannot make an unwritable folder")
+    else:
+        locked.chmod(0o555)
+    try:
+        proc = run(cli_env, "map", "--out", str(locked / "map.png"), "--json", check=False)
+    finally:
+        if mounted:
+            subprocess.run(["umount", str(locked)], check=True)
+        locked.chmod(0o755)
+    assert "cannot write the map" in one_line_error(proc)
+    assert strict_json(proc.stdout)["error"].startswith("cannot write the map")
+    # A garbled catalog: one line naming it, and the file is left as it was.
+    catalog = Path(cli_env["PHOTOINDEX_HOME"]) / "catalog.sqlite3"
+    for extra in ("-wal", "-shm"):
+        Path(f"{catalog}{extra}").unlink(missing_ok=True)
+    garbage = os.urandom(4096) * 8
+    catalog.write_bytes(garbage)
+    proc = run(cli_env, "status", "--json", check=False)
+    assert str(catalog) in one_line_error(proc)
+    assert strict_json(proc.stdout)["error"] and catalog.read_bytes() == garbage
+
+
+@pytest.mark.skipif(sys.platform != "linux", reason="needs a Linux tmpfs")
+def test_disk_full_during_index_is_one_line_and_loses_nothing(tmp_path: Path, cli_env: dict[str, str]) -> None:
+    small = tmp_path / "small"
+    small.mkdir()
+    if subprocess.run(["mount", "-t", "tmpfs", "-o", "size=600k", "tmpfs", str(small)],
+                      capture_output=True).returncode != 0:
+        pytest.skip("cannot mount a small tmpfs here (needs root)")
+    try:
+        root = tmp_path / "pics"
+        n = 60
+        for i in range(n):
+            save_jpeg(root / f"p{i:02d}.jpg", scene(i, (1200, 900)))
+        env = dict(cli_env, PHOTOINDEX_HOME=str(small / "library"))
+        proc = run(env, "index", str(root), "--json", check=False)
+        line = one_line_error(proc)
+        assert "disk full" in line and "nothing indexed so far is lost" in line
+        doc = strict_json(proc.stdout)
+        assert doc["kind"] == "disk-full" and doc["error"].startswith("disk full")
+        subprocess.run(["mount", "-o", "remount,size=256m", str(small)], check=True)
+        again = run_json(env, "index")
+        status = run_json(env, "status")
+        assert status["photos"] == n and status["failed"] == 0
+        assert again["embedded"] <= n
+        with sqlite3.connect(small / "library" / "catalog.sqlite3") as c:
+            assert c.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+    finally:
+        subprocess.run(["umount", "-l", str(small)], capture_output=True)
+
+
+def test_the_log_file_gets_the_commands_and_their_errors(tmp_path: Path, cli_env: dict[str, str]) -> None:
+    log = Path(cli_env["PHOTOINDEX_LOG_DIR"]) / "photoindex.log"
+    assert run_quick(cli_env, "settings").returncode == 0
+    assert "photoindex" in log.read_text() and ": settings" in log.read_text()
+    proc = run_quick(dict(cli_env, PHOTOINDEX_THREADS="abc"), "status")
+    assert proc.returncode != 0
+    text = log.read_text()
+    assert "ERROR" in text and "PHOTOINDEX_THREADS" in text
+    assert run_quick(cli_env, "--log-level", "DEBUG", "settings").returncode == 0
+    proc = run_quick(cli_env, "--log-level", "LOUD", "settings")
+    assert proc.returncode == 2 and "--log-level" in one_line_error(proc)

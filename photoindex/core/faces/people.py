@@ -9,8 +9,9 @@ faces are never reassigned, and "Not this person" is remembered.
 
 from __future__ import annotations
 
+import logging
 import os
-import shutil
+import re
 import threading
 import time
 import weakref
@@ -24,6 +25,8 @@ import numpy as np
 from photoindex.core.faces.cluster import cluster_descriptors, split_groups
 from photoindex.core.store.catalog import Catalog
 from photoindex.core.types import PhotoindexError
+
+log = logging.getLogger(__name__)
 
 JOIN_DISTANCE = 0.5
 """A face joins a person whose centre is closer than this (dlib's own pair threshold is 0.6;
@@ -589,4 +592,55 @@ def delete_all_face_data(catalog: Catalog, faces_dir: Path) -> None:
         catalog.conn.execute("DELETE FROM people")
         _bump_generation(catalog)
     _forget_centroids(catalog)
-    shutil.rmtree(faces_dir, ignore_errors=True)
+    _delete_crops(faces_dir)
+
+
+_CROP_NAME = re.compile(r"(?P<id>[0-9]+)\.jpg")
+_CROP_TMP_NAME = re.compile(r"\.(?P<id>[0-9]+)\.jpg\.[0-9]+\.[0-9]+\.tmp")
+_CROP_FOLDER = re.compile(r"[0-9a-f]{2}")
+
+
+def _delete_crops(faces_dir: Path) -> int:
+    """Delete the face crops photoindex wrote (face_crop_path's names, and the temp files of
+    _write_crop), then the folders left empty. Anything else a person keeps there stays: the
+    library folder may be one they chose, holding a faces/ folder of their own."""
+    removed = 0
+    try:
+        subs = [e for e in os.scandir(faces_dir) if e.is_dir(follow_symlinks=False) and _CROP_FOLDER.fullmatch(e.name)]
+    except FileNotFoundError:
+        log.debug("no face crops at %s", faces_dir)
+        return 0
+    except OSError as exc:
+        log.warning("cannot list the face crops in %s: %s", faces_dir, exc)
+        return 0
+    for sub in subs:
+        try:
+            entries = list(os.scandir(sub.path))
+        except OSError as exc:
+            log.warning("cannot list the face crops in %s: %s", sub.path, exc)
+            continue
+        for entry in entries:
+            match = _CROP_NAME.fullmatch(entry.name) or _CROP_TMP_NAME.fullmatch(entry.name)
+            if not match or f"{int(match['id']) % 256:02x}" != sub.name:
+                continue
+            if not entry.is_file(follow_symlinks=False):
+                continue
+            try:
+                os.unlink(entry.path)
+                removed += 1
+            except FileNotFoundError:
+                log.debug("crop already gone: %s", entry.path)
+            except OSError as exc:
+                log.warning("cannot delete the face crop %s: %s", entry.path, exc)
+        _remove_if_empty(Path(sub.path))
+    _remove_if_empty(faces_dir)
+    return removed
+
+
+def _remove_if_empty(folder: Path) -> None:
+    try:
+        folder.rmdir()
+    except FileNotFoundError:
+        log.debug("folder already gone: %s", folder)
+    except OSError as exc:  # not empty: a person's files stay, and so does the folder
+        log.debug("kept %s: %s", folder, exc)

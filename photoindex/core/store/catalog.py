@@ -317,6 +317,51 @@ class Catalog:
         ).fetchone()
         return np.frombuffer(row[0], dtype=np.float32).copy() if row else None
 
+    # -- retries and folder problems -----------------------------------------------------------
+
+    def retry_failed(self, ids: Iterable[int], reason_prefixes: Sequence[str]) -> int:
+        """Set failed photos among ids back to pending when their reason starts with one of
+        reason_prefixes (a failure that says nothing about the file's content); returns how many."""
+        if not reason_prefixes:
+            return 0
+        like = " OR ".join("error LIKE ? ESCAPE '\\'" for _ in reason_prefixes)
+        patterns = [p.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%" for p in reason_prefixes]
+        retried = 0
+        for chunk in _chunks(list(ids), 500):
+            marks = ",".join("?" * len(chunk))
+            cur = self.conn.execute(
+                f"UPDATE photos SET status = 'pending', error = NULL WHERE status = 'failed' AND id IN ({marks})"
+                f" AND ({like})",
+                [*chunk, *patterns],
+            )
+            retried += cur.rowcount
+        return retried
+
+    def folder_problems(self, roots: Sequence[str] | None = None) -> list[tuple[str, str]]:
+        """(path, reason) of folders the last scan could not read, those under roots if given."""
+        rows = self.conn.execute("SELECT path, reason FROM folder_problems ORDER BY path").fetchall()
+        if roots is None:
+            return [(r[0], r[1]) for r in rows]
+        return [(r[0], r[1]) for r in rows if any(_is_under(r[0], root) for root in roots)]
+
+    def replace_folder_problems(self, scanned_roots: Sequence[str], problems: dict[str, str], keep_roots: Sequence[str]) -> None:
+        """The scan of scanned_roots found these problems: forget the old ones under those
+        roots (readable again) and those under no root in keep_roots (a removed root)."""
+        now = time.time()
+        for path, _reason in self.folder_problems():
+            if any(_is_under(path, r) for r in scanned_roots) or not any(_is_under(path, r) for r in keep_roots):
+                self.conn.execute("DELETE FROM folder_problems WHERE path = ?", (path,))
+        self.conn.executemany(
+            "INSERT INTO folder_problems(path, reason, seen_at) VALUES (?, ?, ?)"
+            " ON CONFLICT(path) DO UPDATE SET reason = excluded.reason, seen_at = excluded.seen_at",
+            [(path, reason, now) for path, reason in problems.items()],
+        )
+
+
+def _is_under(path: str, root: str) -> bool:
+    root = root.rstrip(os.sep) or os.sep
+    return path == root or path.startswith(root if root.endswith(os.sep) else root + os.sep)
+
 
 def _chunks(items: list, n: int) -> Iterator[list]:
     for i in range(0, len(items), n):

@@ -8,6 +8,7 @@ next run resumes with no duplicate rows.
 
 from __future__ import annotations
 
+import logging
 import os
 import queue
 import threading
@@ -16,12 +17,21 @@ from collections import deque
 from collections.abc import Callable, Generator, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 import numpy as np
 
 from photoindex.config import Settings
-from photoindex.core.imageio import DecodeError, load_image, save_thumbnail
+from photoindex.core.imageio import (
+    REASON_GONE,
+    REASON_PERMISSION,
+    ByteBudget,
+    DecodeError,
+    cannot_read,
+    load_image,
+    save_thumbnail,
+)
 from photoindex.core.models import ImageEmbedder
 from photoindex.core.scan import partial_hash, scan
 from photoindex.core.store.catalog import Catalog
@@ -29,6 +39,21 @@ from photoindex.core.thumbs import THUMB_BOX, thumb_path
 from photoindex.core.types import Failure, IndexReport, Progress
 
 MODEL_MIN_SIDE = 256
+
+DECODE_MEMORY_BUDGET = 1 << 30
+"""Bytes that the decode workers together may hold in full-size images (the budget, not the
+thread count, bounds decode memory: 8 workers on 150 MP images would hold ~3 GB). Smaller on
+a machine with little memory; an image larger than the budget still decodes, alone."""
+
+log = logging.getLogger(__name__)
+
+
+def decode_memory_budget() -> int:
+    try:
+        total = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES")
+    except (ValueError, OSError, AttributeError):
+        return DECODE_MEMORY_BUDGET
+    return max(256 << 20, min(DECODE_MEMORY_BUDGET, total // 8))
 
 
 class Control:
@@ -131,12 +156,16 @@ def index_library(
                 report.warnings.append(f"{emb.space}: the model changed; {dropped} photos are embedded again")
         todo = catalog.needs_embedding({e.space: e.model_key for e in embedders})
         total = len(todo)
+        thumbs_todo = missing_thumbnails(settings, catalog, todo)
         yield Progress("embed", 0, total, current="loading models…" if total else "")
-        if total:
-            for emb in embedders:
-                if hasattr(emb, "load"):
-                    emb.load()  # models load here, before any photo is read: a missing one fails fast
-            yield from _embed_all(settings, catalog, todo, embedders, control, face_analyzer, report, on_batch_written)
+        if total or thumbs_todo:
+            if total:
+                for emb in embedders:
+                    if hasattr(emb, "load"):
+                        emb.load()  # models load here, before any photo is read: a missing one fails fast
+            yield from _embed_all(
+                settings, catalog, todo, embedders, control, face_analyzer, report, on_batch_written, thumbs_todo
+            )
         report.failed = catalog.counts()["failed"]
         report.failures = catalog.failures()
         report.cancelled = control.cancelled
@@ -156,6 +185,7 @@ def _embed_all(
     face_analyzer: Any,
     report: IndexReport,
     on_batch_written: Callable[[], None] | None,
+    thumbs_todo: Sequence[tuple[int, str]] = (),
 ) -> Generator[Progress, None, None]:
     total = len(todo)
     batch_size = max(1, settings.batch_size)
@@ -176,6 +206,7 @@ def _embed_all(
     meter = _RateMeter()
     done = 0
     pool = ThreadPoolExecutor(max_workers=decode_workers, thread_name_prefix="decode")
+    budget = ByteBudget(decode_memory_budget())
     pending: deque[Future[_Decoded]] = deque()
     next_item = 0
     try:
@@ -184,7 +215,9 @@ def _embed_all(
             nonlocal next_item
             while len(pending) < lookahead and next_item < total and not control.cancelled:
                 pid, path = todo[next_item]
-                pending.append(pool.submit(_decode_one, settings, pid, path, embedders, min_side, face_analyzer))
+                pending.append(
+                    pool.submit(_decode_one, settings, pid, path, embedders, min_side, face_analyzer, budget)
+                )
                 next_item += 1
 
         fill()
@@ -214,6 +247,8 @@ def _embed_all(
                 yield Progress("embed", done, total, 0.0, None, batch[-1].path, paused=True)
                 while not control.wait_while_paused():
                     pass
+        if thumbs_todo and not control.cancelled:
+            yield from _remake_thumbnails(settings, pool, budget, thumbs_todo, control, decode_workers * 2)
     finally:
         for f in pending:
             f.cancel()
@@ -231,6 +266,71 @@ def _models_on_cpu(embedders: Sequence[ImageEmbedder]) -> bool:
     return True
 
 
+def missing_thumbnails(settings: Settings, catalog: Catalog, todo: Sequence[tuple[int, str]]) -> list[tuple[int, str]]:
+    """(id, path) of indexed photos whose thumbnail is gone from the cache (deleted by a person
+    or a cleaner) and that are not about to be embedded anyway (which writes it)."""
+    if not settings.thumbnails:
+        return []
+    present: set[str] = set()
+    try:
+        with os.scandir(settings.thumbs_dir) as top:
+            for sub in top:
+                if sub.is_dir(follow_symlinks=False):
+                    present.update(f"{sub.name}/{e.name}" for e in os.scandir(sub.path))
+    except FileNotFoundError:
+        log.debug("no thumbnail cache yet at %s", settings.thumbs_dir)
+    except OSError as exc:
+        log.warning("cannot list the thumbnail cache %s: %s", settings.thumbs_dir, exc)
+        return []
+    queued = {pid for pid, _ in todo}
+    out = []
+    for photo in catalog.all_photos(status="ok", order="id"):
+        if photo.id in queued:
+            continue
+        rel = thumb_path(Path(), photo.id)
+        if f"{rel.parent.name}/{rel.name}" not in present:
+            out.append((photo.id, photo.path))
+    if out:
+        log.info("%d thumbnails are missing from the cache: they are made again", len(out))
+    return out
+
+
+def _remake_thumbnails(
+    settings: Settings,
+    pool: ThreadPoolExecutor,
+    budget: ByteBudget,
+    todo: Sequence[tuple[int, str]],
+    control: Control,
+    lookahead: int,
+) -> Generator[Progress, None, None]:
+    """Thumbnail-only jobs through the decode pool: nothing is embedded again."""
+    total = len(todo)
+    pending: deque[Future[None]] = deque()
+    next_item = done = 0
+    while (pending or next_item < total) and not control.cancelled:
+        while len(pending) < lookahead and next_item < total:
+            pid, path = todo[next_item]
+            pending.append(pool.submit(_thumbnail_one, settings, pid, path, budget))
+            next_item += 1
+        pending.popleft().result()
+        done += 1
+        if done % 32 == 0 or done == total:
+            yield Progress("thumbs", done, total, current=todo[done - 1][1])
+        if control.paused:
+            while not control.wait_while_paused():
+                pass
+    for f in pending:
+        f.cancel()
+
+
+def _thumbnail_one(settings: Settings, photo_id: int, path: str, budget: ByteBudget) -> None:
+    try:
+        decoded = load_image(path, min_side=THUMB_BOX, budget=budget)
+        save_thumbnail(decoded.image, thumb_path(settings.thumbs_dir, photo_id), THUMB_BOX)
+    except Exception as exc:  # the photo stays indexed; its cell shows no thumbnail until the next try
+        log.warning("cannot make the thumbnail of %s again: %s", path, exc)
+
+
 def _decode_one(
     settings: Settings,
     photo_id: int,
@@ -238,21 +338,22 @@ def _decode_one(
     embedders: Sequence[ImageEmbedder],
     min_side: int,
     face_analyzer: Any,
+    budget: ByteBudget | None = None,
 ) -> _Decoded:
     out = _Decoded(photo_id, path)
     try:
         out.file_hash = partial_hash(path)
-        decoded = load_image(path, min_side=min_side)
+        decoded = load_image(path, min_side=min_side, budget=budget)
         image = decoded.image
         out.width, out.height, out.taken_at = decoded.width, decoded.height, decoded.taken_at
         if face_analyzer is not None:
             try:
                 out.faces = face_analyzer.analyze(image, (decoded.width, decoded.height))
                 out.face_image = image
-            except Exception as exc:  # a face model hiccup must not lose the photo
+            except Exception:  # a face model hiccup must not lose the photo
+                log.exception("face detection failed on %s; the photo is indexed without faces", path)
                 out.faces = None
                 out.error = None
-                _ = exc
         small = image
         if min(image.size) > MODEL_MIN_SIDE * 1.5:
             scale = MODEL_MIN_SIDE / min(image.size)
@@ -264,13 +365,16 @@ def _decode_one(
     except DecodeError as exc:
         out.error = str(exc)
     except FileNotFoundError:
-        out.error = "file disappeared before it could be read"
+        out.error = REASON_GONE
     except PermissionError:
-        out.error = "permission denied: the file cannot be read"
+        out.error = REASON_PERMISSION
     except OSError as exc:
-        out.error = f"cannot read: {exc.strerror or exc}"
+        out.error = cannot_read(exc)
     except Exception as exc:  # never let one odd file stop the run
+        log.exception("unexpected error decoding %s", path)
         out.error = f"cannot decode: {type(exc).__name__}: {' '.join(str(exc).split())[:160]}"
+    if out.error is not None:
+        log.info("failed: %s: %s", path, out.error)
     return out
 
 

@@ -10,9 +10,11 @@ before indexing (models loaded). Two kinds of file:
 * JPEG: decoded in draft mode at 1/8 scale, so a full decode never happens: the light case;
 * PNG: no draft mode, every photo is decoded at full size (432 MB of RGB): the worst case.
 
-"no budget" runs the same code with the decode memory budget set out of reach, so the number of
-threads is the only bound (what photoindex did before the budget); "budget" uses the default
-budget (`pipeline.decode_memory_budget()`, 1 GiB, less on a machine with little memory).
+"before" runs the same code with the decode memory budget set out of reach and no malloc_trim
+after a large decode, so the number of threads is the only bound (what photoindex did before);
+"budget" adds the budget alone; "budget + trim" is photoindex now: the default budget
+(`pipeline.decode_memory_budget()`, 1 GiB, less on a machine with little memory) and freed
+memory handed back after each large decode.
 The models are the toy-size real architectures with random weights (`photoindex-tiny`, as in
 tests/conftest.py::tiny_settings), so that they do not dominate the figure: the model RSS is
 printed apart. The images are generated once and cached under $TMPDIR/photoindex-bench.
@@ -81,14 +83,16 @@ def make_images(kind: str, folder: Path, which: list[int]) -> None:
         print(f"  made {dest} ({dest.stat().st_size / 2**20:.0f} MB)", flush=True)
 
 
-def child(folder: Path, budget: int) -> None:
+def child(folder: Path, budget: int, trim: bool) -> None:
     bench_env()
     from photoindex.config import Settings
-    from photoindex.core import pipeline
+    from photoindex.core import imageio, pipeline
     from photoindex.core.library import Library
 
     if budget:
         pipeline.decode_memory_budget = lambda: budget  # type: ignore[assignment]
+    if not trim:
+        imageio.TRIM_AFTER_BYTES = UNLIMITED
     with scratch_dir("decode-memory-") as tmp:
         settings = Settings(
             library_dir=tmp / "library",
@@ -114,10 +118,10 @@ def child(folder: Path, budget: int) -> None:
                       "embedded": report.embedded, "failed": report.failed}))
 
 
-def measure(folder: Path, budget: int, runs: int) -> list[dict[str, float]]:
+def measure(folder: Path, budget: int, trim: bool, runs: int) -> list[dict[str, float]]:
     out = []
     for _ in range(runs):
-        proc = subprocess.run([sys.executable, __file__, "--child", str(folder), str(budget)],
+        proc = subprocess.run([sys.executable, __file__, "--child", str(folder), str(budget), str(int(trim))],
                               check=True, capture_output=True, text=True)
         out.append(json.loads(proc.stdout.strip().splitlines()[-1]))
     return out
@@ -127,14 +131,14 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--make", nargs="+", help=argparse.SUPPRESS)
-    parser.add_argument("--child", nargs=2, help=argparse.SUPPRESS)
+    parser.add_argument("--child", nargs=3, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.make:
         kind, folder, *which = args.make
         make_images(kind, Path(folder), [int(i) for i in which])
         return
     if args.child:
-        child(Path(args.child[0]), int(args.child[1]))
+        child(Path(args.child[0]), int(args.child[1]), args.child[2] == "1")
         return
     bench_env()
     from photoindex.core.pipeline import decode_memory_budget
@@ -144,8 +148,11 @@ def main() -> None:
     line("default decode budget", f"{decode_memory_budget() / 2**20:.0f} MB")
     for kind in ("jpeg", "png"):
         folder = ensure_images(kind)
-        for label, budget in (("no budget (threads only)", UNLIMITED), ("budget", 0)):
-            res = measure(folder, budget, args.runs)
+        for label, budget, trim in (("before (threads only)", UNLIMITED, False), ("budget", 0, False),
+                                    ("budget + trim (now)", 0, True)):
+            if kind == "jpeg" and label == "budget":
+                continue  # draft mode: no full decode, nothing for the budget to do
+            res = measure(folder, budget, trim, args.runs)
             assert all(r["embedded"] == N for r in res), res
             peaks = [r["peak_mb"] for r in res]
             line(f"{kind}, {label}: peak RSS", f"median {median(peaks):.0f} MB  (runs: {', '.join(f'{p:.0f}' for p in peaks)})")

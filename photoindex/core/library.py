@@ -14,7 +14,9 @@ import numpy as np
 from photoindex.config import Settings
 from photoindex.core.pipeline import Control, index_library
 from photoindex.core.search import combine, cutoff_count, parse_query
+from photoindex.core.store.backup import backup_if_due
 from photoindex.core.store.catalog import Catalog
+from photoindex.core.store.locks import IndexLock
 from photoindex.core.store.vectors import VectorIndex
 from photoindex.core.thumbs import thumb_path
 from photoindex.core.types import (
@@ -148,37 +150,58 @@ class Library:
         *,
         control: Control | None = None,
         faces: bool | None = None,
+        wait: bool = False,
     ) -> Generator[Progress, None, IndexReport]:
-        """Add paths as roots (if given), then scan every root and embed what is new."""
-        for p in paths or ():
-            self.add_root(p)
-        roots = self.roots()
-        if not roots:
-            raise PhotoindexError("no photo folders yet: add one with `photoindex index FOLDER`")
-        embedders = [self.embedder(SPACE_CLIP), self.embedder(SPACE_DINO)]
-        analyzer = None
-        use_faces = self.settings.faces if faces is None else faces
-        warnings: list[str] = []
-        if use_faces:
-            analyzer, warning = self._face_analyzer()
-            if warning:
-                warnings.append(warning)
-        report = yield from index_library(
-            self.settings, roots, embedders, control=control, face_analyzer=analyzer
-        )
-        report.warnings = warnings + report.warnings
-        if analyzer is not None and not report.cancelled:
-            try:
-                from photoindex.core.faces import recluster
+        """Add paths as roots (if given), then scan every root and embed what is new.
 
-                yield Progress("faces", 0, 1, current="grouping faces into people…")
-                recluster(self.catalog(), cancel=control.cancel_event if control else None)
-            except ImportError:
-                pass
-        for space in SPACES:
-            self.vector_index(space)
-        self.save_indexes()
-        return report
+        One indexer per library, across processes: while another one runs, this raises
+        LibraryBusy at once, or with wait=True yields Progress('waiting') until it finishes
+        (a cancel meanwhile returns a cancelled report). Reads keep working all along."""
+        lock = IndexLock(self.settings.library_dir)
+        if wait:
+            while not lock.acquire(timeout=0.25):
+                if control is not None and control.cancelled:
+                    return IndexReport(cancelled=True)
+                yield Progress("waiting", 0, 0, current=lock.busy_message())
+        else:
+            lock.acquire()
+        try:
+            warnings: list[str] = []
+            yield Progress("backup", 0, 1, current="backing up the catalog…")
+            try:
+                backup_if_due(self.settings.catalog_path)
+            except OSError as exc:  # a full disk (logged): this run may still get far; the backup waits
+                warnings.append(f"the daily backup of the catalog failed: {exc.strerror or exc}")
+            for p in paths or ():
+                self.add_root(p)
+            roots = self.roots()
+            if not roots:
+                raise PhotoindexError("no photo folders yet: add one with `photoindex index FOLDER`")
+            embedders = [self.embedder(SPACE_CLIP), self.embedder(SPACE_DINO)]
+            analyzer = None
+            use_faces = self.settings.faces if faces is None else faces
+            if use_faces:
+                analyzer, warning = self._face_analyzer()
+                if warning:
+                    warnings.append(warning)
+            report = yield from index_library(
+                self.settings, roots, embedders, control=control, face_analyzer=analyzer
+            )
+            report.warnings = warnings + report.warnings
+            if analyzer is not None and not report.cancelled:
+                try:
+                    from photoindex.core.faces import recluster
+
+                    yield Progress("faces", 0, 1, current="grouping faces into people…")
+                    recluster(self.catalog(), cancel=control.cancel_event if control else None)
+                except ImportError:
+                    pass
+            for space in SPACES:
+                self.vector_index(space)
+            self.save_indexes()
+            return report
+        finally:
+            lock.release()
 
     def _face_analyzer(self) -> tuple[Any, str | None]:
         try:

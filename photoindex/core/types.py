@@ -26,6 +26,14 @@ class ModelUnavailable(PhotoindexError):
     """A model's weights are missing and cannot be fetched."""
 
 
+class LibraryBusy(PhotoindexError):
+    """Another process is indexing this library (one indexer per library at a time)."""
+
+
+class CatalogDamaged(PhotoindexError):
+    """The catalog file is empty, truncated or not a SQLite database: refused, never replaced."""
+
+
 @dataclass(frozen=True, slots=True)
 class Photo:
     id: int

@@ -9,20 +9,72 @@ from __future__ import annotations
 import os
 import sqlite3
 import time
+import uuid
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 
 import numpy as np
 
+from photoindex.core.store.backup import is_damage, make_backup, restore_hint
 from photoindex.core.store.migrations import MIGRATIONS, SCHEMA_VERSION
-from photoindex.core.types import Failure, Matrix, Photo, PhotoindexError
+from photoindex.core.types import CatalogDamaged, Failure, Matrix, Photo, PhotoindexError
 
 _PHOTO_COLS = "id, path, size, mtime_ns, width, height, taken_at, status, error"
 
 
 def _photo(row: Sequence[object]) -> Photo:
     return Photo(*row)  # type: ignore[arg-type]
+
+
+_MIN_DATABASE_BYTES = 512  # the smallest page: a valid catalog is at least one page
+
+
+def check_catalog_file(path: Path) -> None:
+    """Refuse (CatalogDamaged) a catalog file that is empty or shorter than one page, before
+    SQLite touches it: SQLite takes such a file for a new database and would quietly start an
+    empty library over the user's (writing into it, and creating -wal/-shm beside it). A missing
+    file is fine (a new library). Only os.stat: opening and closing the file here would drop
+    every POSIX lock that this process's SQLite connections hold on it (SQLite's "how to
+    corrupt" §2.2), letting another process delete the -wal and -shm in use. The rest (not a
+    database, cut short, garbled schema) is what SQLite itself reports on the first queries;
+    see Catalog.__init__ and is_damage."""
+    try:
+        size = os.stat(path).st_size
+    except OSError:
+        return  # missing (a new library) or unreadable: SQLite says why, in its own words
+    if size == 0:
+        raise CatalogDamaged(damaged_message(path, "an empty file, 0 bytes"))
+    if size < _MIN_DATABASE_BYTES:
+        raise CatalogDamaged(damaged_message(path, f"cut short at {size} bytes"))
+
+
+def _create_catalog_file(path: Path) -> None:
+    """A new catalog appears whole: made under a temporary name and linked into place, so no
+    other process ever sees it as the 0-byte file that sqlite3.connect creates (which would be
+    refused as damaged). If another process made it first, theirs is kept."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.{uuid.uuid4().hex[:8]}.new")
+    try:
+        conn = sqlite3.connect(tmp, isolation_level=None)
+        try:
+            conn.execute("PRAGMA journal_mode=WAL")  # writes the header: a valid, empty database
+        finally:
+            conn.close()
+        try:
+            os.link(tmp, path)  # atomic, and never replaces a catalog that appeared meanwhile
+        except FileExistsError:
+            pass
+        except OSError:  # a file system without hard links
+            if not path.exists():
+                os.replace(tmp, path)
+    finally:
+        for leftover in (tmp, Path(f"{tmp}-wal"), Path(f"{tmp}-shm")):
+            leftover.unlink(missing_ok=True)
+
+
+def damaged_message(path: Path, what: str) -> str:
+    return f"the catalog at {path} is damaged ({what}) and was left untouched; {restore_hint(Path(path))}"
 
 
 class Catalog:
@@ -32,13 +84,30 @@ class Catalog:
         self.path = Path(path)
         if not self.path.exists() and not create:
             raise PhotoindexError(f"no catalog at {self.path}")
-        self.path.parent.mkdir(parents=True, exist_ok=True)
+        if create and not self.path.exists():
+            _create_catalog_file(self.path)
+        # Before SQLite touches it: SQLite takes a 0-byte file for a new database and would
+        # quietly start an empty library over the user's (and create -wal/-shm beside it).
+        check_catalog_file(self.path)
         self.conn = sqlite3.connect(self.path, timeout=30.0, isolation_level=None, check_same_thread=False)
-        self.conn.execute("PRAGMA journal_mode=WAL")
-        self.conn.execute("PRAGMA synchronous=NORMAL")
-        self.conn.execute("PRAGMA foreign_keys=ON")
-        self.conn.execute("PRAGMA busy_timeout=30000")
-        self._migrate()
+        try:
+            # Read first, write after: a file that is not a database, or shorter than its header
+            # says (SQLite checks the header's page count against the file), fails here as
+            # SQLITE_NOTADB or SQLITE_CORRUPT before anything is written to it.
+            self.conn.execute("SELECT count(*) FROM sqlite_master").fetchone()  # parses the schema
+            self.conn.execute("PRAGMA journal_mode=WAL")
+            self.conn.execute("PRAGMA synchronous=NORMAL")
+            self.conn.execute("PRAGMA foreign_keys=ON")
+            self.conn.execute("PRAGMA busy_timeout=30000")
+            self._migrate()
+        except sqlite3.DatabaseError as exc:
+            self.conn.close()
+            if is_damage(exc):
+                raise CatalogDamaged(damaged_message(self.path, str(exc))) from None
+            raise
+        except BaseException:
+            self.conn.close()
+            raise
 
     # -- lifecycle -----------------------------------------------------------------------------
 
@@ -49,16 +118,36 @@ class Catalog:
                 f"the catalog at {self.path} was written by a newer photoindex (schema {version}); "
                 f"this version understands up to schema {SCHEMA_VERSION}: please upgrade photoindex"
             )
+        backed_up = version == 0  # a new catalog has nothing to keep
         while version < SCHEMA_VERSION:
             with self.transaction():
                 # Re-read inside the write lock: another process may have migrated meanwhile.
                 version = self.conn.execute("PRAGMA user_version").fetchone()[0]
                 if version >= SCHEMA_VERSION:
                     break
+                if not backed_up:
+                    self._backup_before_migration(version)
+                    backed_up = True
                 for statement in _split_sql(MIGRATIONS[version]):
                     self.conn.execute(statement)
                 version += 1
                 self.conn.execute(f"PRAGMA user_version={version}")
+
+    def _backup_before_migration(self, version: int) -> None:
+        # Inside the migration's write transaction, so no other process migrates it meanwhile;
+        # copied through a second connection (the backup API cannot read through a connection
+        # that holds a write transaction), which sees exactly the committed catalog the
+        # migration starts from (WAL).
+        source = sqlite3.connect(self.path, timeout=30.0)
+        try:
+            make_backup(source, self.path)
+        except OSError as exc:
+            raise PhotoindexError(
+                f"could not back up the catalog at {self.path} before upgrading it from schema {version} "
+                f"({exc.strerror or exc}); it was left as it was: free some space in {self.path.parent} and try again"
+            ) from None
+        finally:
+            source.close()
 
     @property
     def schema_version(self) -> int:

@@ -120,7 +120,7 @@ def fill_catalog(path: Path, n: int, dim: int = 512) -> None:
         for start in range(0, n, 20000):
             v = rng.normal(size=(min(20000, n - start), dim)).astype(np.float32)
             v /= np.linalg.norm(v, axis=1, keepdims=True)
-            cat.write_embeddings("clip", "open_clip:ViT-B-32:random", 1,
+            cat.write_embeddings("clip", "open_clip:ViT-B-32:random",
                                  [(start + i + 1, v[i]) for i in range(len(v))])
     cat.close()
 

@@ -97,7 +97,7 @@ def fill_vectors(catalog_path: Path, n: int) -> None:
                 chunk = ids[start : start + 20000]
                 m = rng.standard_normal((len(chunk), dim)).astype(np.float32)
                 m /= np.linalg.norm(m, axis=1, keepdims=True)
-                cat.write_embeddings(space, key, 1, list(zip(chunk, m, strict=True)))
+                cat.write_embeddings(space, key, list(zip(chunk, m, strict=True)))
     cat.close()
 
 

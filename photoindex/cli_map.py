@@ -59,16 +59,13 @@ def _check_writable(out: Path) -> None:
 
 
 def cmd_map(args: argparse.Namespace, library: Any) -> int:
-    from photoindex.core.layout2d import layout_job, layout_status, load_layout
-
     size = _parse_size(args.size)
     if args.out:
         _check_writable(Path(args.out).expanduser())
-    catalog = library.catalog()
     tty = sys.stderr.isatty()
     last = None
     try:
-        for p in layout_job(catalog, args.space, full=args.recompute):
+        for p in library.map.update(args.space, full=args.recompute):
             last = p
             if tty and p.total:
                 eta = f", {p.eta_s:.0f} s left" if p.eta_s else ""
@@ -77,21 +74,12 @@ def cmd_map(args: argparse.Namespace, library: Any) -> int:
     finally:
         if tty:
             sys.stderr.write("\r\033[K")
-    ids, xy = load_layout(catalog, args.space)
-    photos = catalog.photos(ids.tolist())
-    status = layout_status(catalog, args.space)
+    ids, xy = library.map.load(args.space)
+    photos = library.photos_by_id(ids.tolist())
+    status = library.map.status(args.space)
     rendered = None
     if args.out:
-        from photoindex.core.maprender import render_map, save_png
-
-        drawn = render_map(
-            ids, xy, size=size, paths={pid: p.path for pid, p in photos.items()},
-            thumbs_dir=library.settings.thumbs_dir,
-            caption=f"{len(ids):,} photos \u00b7 photoindex map ({args.space})",
-        )
-        save_png(drawn.image, Path(args.out))
-        rendered = {"width": drawn.image.width, "height": drawn.image.height, "points": drawn.points,
-                    "thumbnails": len(drawn.thumbnails)}
+        rendered = library.map.render(Path(args.out), args.space, size=size)
     if args.json:
         doc: dict[str, Any] = {
             "space": args.space,

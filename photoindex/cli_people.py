@@ -33,23 +33,19 @@ def add_parsers(subparsers: Any, add: Any = None) -> None:
     p.set_defaults(handler=cmd_people)
 
 
-def person_photo_filter(catalog: Any, name_or_id: str) -> set[int]:
+def person_photo_filter(library: Any, name_or_id: str) -> set[int]:
     """Photo ids of a person (by name, case-insensitive, or id), for `search --person NAME`.
     Raises PhotoindexError (one line) when there is no such person."""
-    from photoindex.core.faces import find_person, person_photo_ids
-
-    return set(person_photo_ids(catalog, find_person(catalog, name_or_id)))
+    return set(library.people.photo_ids(library.people.find(name_or_id)))
 
 
-def _listing(catalog: Any, include_hidden: bool, only: int | None = None) -> list[dict[str, Any]]:
-    from photoindex.core.faces import list_people, person_photo_ids
-
+def _listing(library: Any, include_hidden: bool, only: int | None = None) -> list[dict[str, Any]]:
     out = []
-    for person in list_people(catalog, include_hidden=include_hidden):
+    for person in library.people.all(include_hidden=include_hidden):
         if only is not None and person.id != only:
             continue
-        ids = person_photo_ids(catalog, person.id)
-        photos = catalog.photos(ids)
+        ids = library.people.photo_ids(person.id)
+        photos = library.photos_by_id(ids)
         out.append({
             "id": person.id,
             "name": person.name,
@@ -68,48 +64,45 @@ def _usage(text: str) -> Any:
 
 
 def cmd_people(args: argparse.Namespace, library: Any) -> int:
-    from photoindex.core import faces as F
-
-    cat = library.catalog()
+    people = library.people
     a = list(args.args)
     doc: Any
     if args.action == "rename":
         if len(a) < 2:
             raise _usage("rename ID NAME")
-        pid = F.find_person(cat, a[0])
-        F.rename_person(cat, pid, " ".join(a[1:]))
+        pid = people.find(a[0])
+        people.rename(pid, " ".join(a[1:]))
         doc = {"renamed": pid, "name": " ".join(a[1:])}
     elif args.action == "merge":
         if len(a) < 2:
             raise _usage("merge ID ID...")
-        doc = {"merged_into": F.merge_people(cat, a)}
+        doc = {"merged_into": people.merge(a)}
     elif args.action == "split":
         if len(a) != 1:
             raise _usage("split ID [--apply]")
-        pid = F.find_person(cat, a[0])
-        groups = F.split_person(cat, pid, apply=args.apply)
-        photo_of = {f.id: f.photo_id for f in F.faces_of_person(cat, pid)} if not args.apply else {}
-        paths = cat.photos(list(photo_of.values())) if photo_of else {}
+        pid = people.find(a[0])
+        photo_of = {f.id: f.photo_id for f in people.faces_of(pid)}
+        groups = people.split(pid) if args.apply else people.split_proposal(pid)
+        paths = library.photos_by_id(list(photo_of.values())) if photo_of and not args.apply else {}
         doc = {"person": pid, "applied": bool(args.apply and len(groups) > 1),
                "groups": [{"faces": len(g), "photos": [paths[photo_of[f]].path for f in g if photo_of.get(f) in paths]}
                           for g in groups]}
     elif args.action in ("hide", "unhide"):
         if not a:
             raise _usage(f"{args.action} ID...")
-        ids = [F.find_person(cat, x) for x in a]
+        ids = [people.find(x) for x in a]
         for pid in ids:
-            F.hide_person(cat, pid, hidden=args.action == "hide")
+            people.hide(pid, hidden=args.action == "hide")
         doc = {"hidden" if args.action == "hide" else "shown": ids}
     elif args.action == "show":
         if len(a) != 1:
             raise _usage("show ID|NAME")
-        doc = _listing(cat, True, only=F.find_person(cat, a[0]))
+        doc = _listing(library, True, only=people.find(a[0]))
     else:
-        doc = _listing(cat, args.all)
+        doc = _listing(library, args.all)
     if args.json:
         if isinstance(doc, list):
-            unsorted = cat.conn.execute("SELECT count(*) FROM faces WHERE person_id IS NULL").fetchone()[0]
-            doc = {"people": doc, "unsorted_faces": unsorted}
+            doc = {"people": doc, "unsorted_faces": people.unsorted_count()}
         from photoindex.cli import json_text
 
         sys.stdout.write(json_text(doc) + "\n")

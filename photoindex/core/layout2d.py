@@ -29,6 +29,7 @@ from typing import Any
 import numpy as np
 
 from photoindex.core.store.catalog import Catalog
+from photoindex.core.store.writer import CatalogWriter
 from photoindex.core.types import PhotoindexError, Progress
 
 log = logging.getLogger(__name__)
@@ -64,7 +65,11 @@ def _cancelled(cancel: Any) -> bool:
     return bool(cancel()) if callable(cancel) else False
 
 
-def _threads() -> int:
+def _threads(cpu_threads: int | None = None) -> int:
+    """The CPU threads the layout may use: the library's setting (Settings.cpu_threads(), the one
+    source of thread counts), else every CPU this process may run on."""
+    if cpu_threads:
+        return max(1, int(cpu_threads))
     try:
         return max(1, len(os.sched_getaffinity(0)))
     except AttributeError:  # macOS, Windows
@@ -77,7 +82,7 @@ def iterations_for(n: int) -> tuple[int, int]:
     return (EARLY_ITERS, MAIN_ITERS) if n < LARGE_FROM else (EARLY_ITERS // 2, MAIN_ITERS * 3 // 4)
 
 
-def gradient_threads(n: int) -> int:
+def gradient_threads(n: int, cpu_threads: int | None = None) -> int:
     """Threads for the t-SNE gradient loop: one below FFT_FROM, every core (up to 8) above it.
 
     Barnes-Hut on a few thousand points gains nothing from threads that wait on each other at
@@ -87,7 +92,7 @@ def gradient_threads(n: int) -> int:
     it), and 33.9 s vs 36.9 s beside one busy process of the same priority (every iteration waits
     for the slower thread). The count depends only on n and the machine, so the same library
     gets the same map on recompute."""
-    return 1 if n < FFT_FROM else min(8, _threads())
+    return 1 if n < FFT_FROM else min(8, _threads(cpu_threads))
 
 
 def perplexity_for(n: int) -> float:
@@ -123,11 +128,13 @@ def compute_layout(
     progress: ProgressFn | None = None,
     cancel: Any = None,
     threads: int | None = None,
+    cpu_threads: int | None = None,
 ) -> np.ndarray:
     """(n, 2) float32 t-SNE coordinates of the rows of vectors. Raises LayoutCancelled.
 
     threads: for the gradient loop (default gradient_threads(n)). The result is reproducible for
-    the same seed and thread count; another thread count sums the forces in another order."""
+    the same seed and thread count; another thread count sums the forces in another order.
+    cpu_threads: the library's thread setting (Settings.cpu_threads()); None means every CPU."""
     x = np.ascontiguousarray(vectors, dtype=np.float32)
     n = x.shape[0]
     if n <= 3:
@@ -163,7 +170,7 @@ def compute_layout(
     perplexity = perplexity_for(n)
     # The neighbour search is embarrassingly parallel (no per-iteration hand-off as in the
     # gradient loop below), so it uses every core for large libraries.
-    jobs = _threads() if n >= FFT_FROM else 1
+    jobs = _threads(cpu_threads) if n >= FFT_FROM else 1
     affinities = affinity.PerplexityBasedNN(
         x,
         perplexity=perplexity,
@@ -192,7 +199,7 @@ def compute_layout(
         negative_gradient_method="fft" if n >= FFT_FROM else "bh",
         early_exaggeration_iter=early,
         n_iter=main,
-        n_jobs=gradient_threads(n) if threads is None else max(1, int(threads)),
+        n_jobs=gradient_threads(n, cpu_threads) if threads is None else max(1, int(threads)),
         # The FFT grid grows with the embedding's extent (~300 units at 100k points); intervals of
         # 2 units instead of 1 quarter the grid. Measured at 10k points: main phase 40 s -> 14 s,
         # neighbourhood preservation unchanged within noise.
@@ -299,9 +306,14 @@ def layout_status(catalog: Catalog, space: str = "clip") -> dict[str, Any]:
     }
 
 
-def _store(catalog: Catalog, space: str, ids: np.ndarray, xy: np.ndarray, seqs: dict[int, int], full: bool) -> None:
-    rows = [(space, int(pid), float(p[0]), float(p[1]), int(seqs.get(int(pid), 0))) for pid, p in zip(ids, xy, strict=True)]
-    with catalog.transaction():
+def _store(writer: CatalogWriter, space: str, ids: np.ndarray, xy: np.ndarray, seqs: dict[int, int], full: bool) -> None:
+    """Store coordinates computed from a snapshot. Photos removed meanwhile are left out (their
+    rows would break the foreign key); a photo embedded again meanwhile keeps the seq of the
+    vector it was placed by, so it counts as stale and is placed again next time."""
+    with writer.transaction() as catalog:
+        live = set(catalog.vector_ids(space).tolist())
+        rows = [(space, int(pid), float(p[0]), float(p[1]), int(seqs.get(int(pid), 0)))
+                for pid, p in zip(ids, xy, strict=True) if int(pid) in live]
         if full:
             catalog.conn.execute("DELETE FROM layout WHERE space = ?", (space,))
         catalog.conn.executemany(
@@ -319,7 +331,14 @@ def _store(catalog: Catalog, space: str, ids: np.ndarray, xy: np.ndarray, seqs: 
 
 
 def layout_job(
-    catalog: Catalog, space: str = "clip", *, full: bool = False, cancel: Any = None, seed: int = SEED
+    catalog: Catalog,
+    space: str = "clip",
+    *,
+    full: bool = False,
+    cancel: Any = None,
+    seed: int = SEED,
+    writer: CatalogWriter | None = None,
+    cpu_threads: int | None = None,
 ) -> Iterator[Progress]:
     """Bring a space's stored layout up to date, yielding progress.
 
@@ -327,8 +346,21 @@ def layout_job(
     (current) coordinates are placed next to their neighbours. Progress has phase 'layout'
     (current says 't-SNE' or 'placing new photos') and ends with 'done' or 'cancelled'. Removed photos vanish from the
     layout by cascade. Results are stored in one transaction; a cancelled job stores nothing and
-    ends with Progress('cancelled', ...).
+    ends with Progress('cancelled', ...). Reads through catalog, writes through writer (the
+    library's single writer; a private one on catalog's file when there is none).
     """
+    own_writer = writer is None
+    writer = writer or CatalogWriter(catalog.path)
+    try:
+        yield from _layout_job(catalog, writer, space, full, cancel, seed, cpu_threads)
+    finally:
+        if own_writer:
+            writer.close()
+
+
+def _layout_job(
+    catalog: Catalog, writer: CatalogWriter, space: str, full: bool, cancel: Any, seed: int, cpu_threads: int | None
+) -> Iterator[Progress]:
     current, missing = _current_and_missing(catalog, space)
     if not full and not current and missing:
         full = True
@@ -353,7 +385,7 @@ def layout_job(
         if _cancelled(cancel):
             yield Progress("cancelled", 0, total)
             return
-        _store(catalog, space, new_ids, placed, seqs, full=False)
+        _store(writer, space, new_ids, placed, seqs, full=False)
         yield Progress("done", total, total)
         return
 
@@ -367,7 +399,8 @@ def layout_job(
 
     def work() -> None:
         try:
-            events.put(("result", compute_layout(vecs, seed=seed, progress=on_progress, cancel=cancel)))
+            events.put(("result", compute_layout(vecs, seed=seed, progress=on_progress, cancel=cancel,
+                                                       cpu_threads=cpu_threads)))
         except BaseException as exc:  # handed over to the generator's thread
             events.put(("error", exc))
 
@@ -399,7 +432,7 @@ def layout_job(
     if _cancelled(cancel):
         yield Progress("cancelled", 0, n)
         return
-    _store(catalog, space, ids, xy, seqs, full=True)
+    _store(writer, space, ids, xy, seqs, full=True)
     yield Progress("done", n, n)
 
 

@@ -8,10 +8,7 @@ no other, so the picture is a mosaic of the clusters with the points still visib
 
 from __future__ import annotations
 
-import colorsys
-import hashlib
 import os
-import tempfile
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -19,6 +16,8 @@ from typing import Any
 
 import numpy as np
 
+from photoindex.atomic import atomic_save
+from photoindex.core.mapmodel import Rgb, folder_color, keyed_colours  # noqa: F401  (folder_color: re-exported)
 from photoindex.core.thumbs import thumb_path
 
 BACKGROUND = (22, 24, 29)
@@ -27,7 +26,6 @@ MAX_THUMBS = 2500
 REACH = 1.5
 """How far (in thumbnail slots) a thumbnail may sit from its photo's point."""
 
-Rgb = tuple[int, int, int]
 Box = tuple[int, int, int, int]
 
 
@@ -40,28 +38,10 @@ class MapImage:
     """(photo id, (left, top, right, bottom)) of every thumbnail drawn, frame excluded."""
 
 
-def folder_color(folder: str) -> Rgb:
-    """A stable, well-saturated colour for a folder (the same in the PNG and in the Map view)."""
-    h = int.from_bytes(hashlib.blake2b(folder.encode("utf-8", "surrogatepass"), digest_size=4).digest(), "big")
-    r, g, b = colorsys.hsv_to_rgb((h % 3600) / 3600.0, 0.65, 0.95)
-    return int(r * 255), int(g * 255), int(b * 255)
-
-
 def folder_colors(ids: np.ndarray, paths: Mapping[int, str]) -> np.ndarray:
     """(n, 3) uint8: each photo's folder colour (grey when its path is unknown)."""
-    cache: dict[str, Rgb] = {}
-    out = np.empty((len(ids), 3), dtype=np.uint8)
-    for k, pid in enumerate(ids.tolist()):
-        path = paths.get(int(pid))
-        if path is None:
-            out[k] = (150, 150, 150)
-            continue
-        folder = os.path.dirname(path)
-        rgb = cache.get(folder)
-        if rgb is None:
-            rgb = cache[folder] = folder_color(folder)
-        out[k] = rgb
-    return out
+    folders = [os.path.dirname(p) if (p := paths.get(int(pid))) is not None else None for pid in ids.tolist()]
+    return keyed_colours(folders, folder_color, missing=(150, 150, 150), dtype=np.uint8)
 
 
 def fit_to_canvas(xy: np.ndarray, width: int, height: int, margin: float) -> np.ndarray:
@@ -308,14 +288,5 @@ def _caption(img: Any, text: str) -> None:
 
 
 def save_png(img: Any, out: Path) -> None:
-    """Write atomically (temp file + rename), so a crash never leaves half a PNG."""
-    out = Path(out)
-    out.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=".map-", suffix=".png", dir=out.parent)
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            img.save(fh, "PNG", optimize=False)
-        os.replace(tmp, out)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    """Write atomically, so a crash never leaves half a PNG."""
+    atomic_save(Path(out), lambda tmp: img.save(tmp, "PNG", optimize=False))

@@ -35,6 +35,7 @@ from photoindex.core.imageio import (
 from photoindex.core.models import ImageEmbedder
 from photoindex.core.scan import partial_hash, scan
 from photoindex.core.store.catalog import Catalog
+from photoindex.core.store.writer import CatalogWriter
 from photoindex.core.thumbs import THUMB_BOX, thumb_path
 from photoindex.core.types import Failure, IndexReport, Progress
 
@@ -130,20 +131,24 @@ def index_library(
     roots: Sequence[str],
     embedders: Sequence[ImageEmbedder],
     *,
+    writer: CatalogWriter | None = None,
     control: Control | None = None,
     face_analyzer: Any = None,
     on_batch_written: Callable[[], None] | None = None,
 ) -> Generator[Progress, None, IndexReport]:
     """Bring the catalog up to date with the roots and embed what is new. Yields Progress;
-    returns the IndexReport (the generator's return value)."""
+    returns the IndexReport (the generator's return value). Every write goes through writer
+    (the library's single writer; a private one when called on its own)."""
     control = control or Control()
     report = IndexReport()
     started = time.monotonic()
+    own_writer = writer is None
+    writer = writer or CatalogWriter(settings.catalog_path)
     catalog = Catalog(settings.catalog_path)
     try:
         yield Progress("scan", 0, 0, current="looking for photos…")
         skip = frozenset({os.path.realpath(settings.library_dir)})
-        scan_report = scan(catalog, list(roots), skip)
+        scan_report = scan(catalog, list(roots), skip, writer=writer)
         report.added, report.updated = scan_report.added, scan_report.updated
         report.moved, report.removed = scan_report.moved, scan_report.removed
         report.unchanged = scan_report.unchanged
@@ -151,7 +156,8 @@ def index_library(
         for emb in embedders:
             if catalog.model_key(emb.space) == emb.model_key:
                 continue
-            dropped = catalog.set_model(emb.space, emb.model_key, emb.dim)
+            with writer.transaction() as wcat:
+                dropped = wcat.set_model(emb.space, emb.model_key, emb.dim)
             if dropped:
                 report.warnings.append(f"{emb.space}: the model changed; {dropped} photos are embedded again")
         todo = catalog.needs_embedding({e.space: e.model_key for e in embedders})
@@ -164,7 +170,7 @@ def index_library(
                     if hasattr(emb, "load"):
                         emb.load()  # models load here, before any photo is read: a missing one fails fast
             yield from _embed_all(
-                settings, catalog, todo, embedders, control, face_analyzer, report, on_batch_written, thumbs_todo
+                settings, writer, todo, embedders, control, face_analyzer, report, on_batch_written, thumbs_todo
             )
         report.failed = catalog.counts()["failed"]
         report.failures = catalog.failures()
@@ -174,11 +180,13 @@ def index_library(
         return report
     finally:
         catalog.close()
+        if own_writer:
+            writer.close()
 
 
 def _embed_all(
     settings: Settings,
-    catalog: Catalog,
+    catalog_writer: CatalogWriter,
     todo: list[tuple[int, str]],
     embedders: Sequence[ImageEmbedder],
     control: Control,
@@ -201,7 +209,7 @@ def _embed_all(
     overlap = not _models_on_cpu(embedders)
     lookahead = batch_size * 2 + decode_workers if overlap else batch_size
 
-    writer = _Writer(settings, catalog, on_batch_written)
+    writer = _Writer(settings, catalog_writer, on_batch_written)
     writer.start()
     meter = _RateMeter()
     done = 0
@@ -379,12 +387,13 @@ def _decode_one(
 
 
 class _Writer(threading.Thread):
-    """The single writer: one connection, one transaction per batch."""
+    """Writes the batches through the library's single writer, one transaction per batch, on
+    a thread of its own so that the next batch is embedded meanwhile."""
 
-    def __init__(self, settings: Settings, catalog: Catalog, on_batch_written: Callable[[], None] | None) -> None:
+    def __init__(self, settings: Settings, writer: CatalogWriter, on_batch_written: Callable[[], None] | None) -> None:
         super().__init__(name="catalog-writer", daemon=True)
         self.settings = settings
-        self.catalog_path = catalog.path
+        self.writer = writer
         # One batch waiting while one is written: a kill loses at most the batch in flight.
         self.queue: queue.Queue[_Batch | None] = queue.Queue(maxsize=1)
         self.error: BaseException | None = None
@@ -405,30 +414,24 @@ class _Writer(threading.Thread):
             raise err
 
     def run(self) -> None:
-        catalog = Catalog(self.catalog_path)
-        try:
-            seq = {space: catalog.max_seq(space) for space in ("clip", "dino")}
-            while True:
-                batch = self.queue.get()
-                if batch is None:
-                    return
-                if self.error is not None:
-                    continue
-                try:
-                    self._write(catalog, batch, seq)
-                except BaseException as exc:  # surfaced to the pipeline thread
-                    self.error = exc
-        finally:
-            catalog.close()
+        while True:
+            batch = self.queue.get()
+            if batch is None:
+                return
+            if self.error is not None:
+                continue
+            try:
+                self._write(batch)
+            except BaseException as exc:  # surfaced to the pipeline thread
+                self.error = exc
 
-    def _write(self, catalog: Catalog, batch: _Batch, seq: dict[str, int]) -> None:
+    def _write(self, batch: _Batch) -> None:
         good = [d for d in batch.items if d.error is None]
         new_faces: list[int] = []
-        with catalog.transaction():
+        with self.writer.transaction() as catalog:
             for space, matrix in batch.vectors.items():
-                seq[space] = seq.get(space, 0) + 1
                 key = catalog.model_key(space) or ""
-                catalog.write_embeddings(space, key, seq[space], [(d.photo_id, v) for d, v in zip(good, matrix, strict=True)])
+                catalog.write_embeddings(space, key, [(d.photo_id, v) for d, v in zip(good, matrix, strict=True)])
             now = time.time()
             for d in batch.items:
                 if d.file_hash is not None:
@@ -443,10 +446,10 @@ class _Writer(threading.Thread):
                         )
                 else:
                     catalog.mark_failed(d.photo_id, d.error)
-        if new_faces:
-            from photoindex.core.faces import assign_new_faces
+            if new_faces:
+                from photoindex.core.faces import assign_new_faces
 
-            assign_new_faces(catalog, new_faces)
-            self.faces_written += len(new_faces)
+                assign_new_faces(catalog, new_faces)
+                self.faces_written += len(new_faces)
         if self.on_batch_written is not None:
             self.on_batch_written()

@@ -8,16 +8,20 @@ only ever read, never written.
 from __future__ import annotations
 
 import hashlib
+import logging
 import os
 import stat as stat_mod
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
-from photoindex.core.imageio import is_photo_name
+from photoindex.core.imageio import TRANSIENT_REASON_PREFIXES, is_photo_name
 from photoindex.core.store.catalog import Catalog
+from photoindex.core.store.writer import CatalogWriter
 from photoindex.core.types import ScanReport
 
 HASH_CHUNK = 64 * 1024
+
+log = logging.getLogger(__name__)
 
 
 def partial_hash(path: str, size: int | None = None) -> str:
@@ -44,11 +48,15 @@ class FileStat:
 
 
 def walk_photos(
-    root: str, skip_dirs: frozenset[str] = frozenset(), warn: Callable[[str], None] | None = None
+    root: str,
+    skip_dirs: frozenset[str] = frozenset(),
+    warn: Callable[[str], None] | None = None,
+    problem: Callable[[str, str], None] | None = None,
 ) -> Iterator[FileStat]:
     """Yield every photo file under root. Skips hidden entries and skip_dirs (real paths);
     follows symlinked folders once (loops are detected); survives unreadable folders and files
-    that vanish while we look."""
+    that vanish while we look. A folder that cannot be opened or read is reported to warn (one
+    line) and to problem (folder, reason)."""
     stack = [root]
     visited: set[tuple[int, int]] = set()
     while stack:
@@ -56,8 +64,12 @@ def walk_photos(
         try:
             st = os.stat(folder)
         except OSError as exc:
+            reason = f"cannot open folder: {exc.strerror or exc}"
+            log.info("%s: %s", folder, reason)
             if warn:
                 warn(f"cannot open folder {folder}: {exc.strerror or exc}")
+            if problem:
+                problem(folder, reason)
             continue
         key = (st.st_dev, st.st_ino)
         if key in visited:
@@ -68,8 +80,12 @@ def walk_photos(
         try:
             entries = list(os.scandir(folder))
         except OSError as exc:
+            reason = f"cannot read folder: {exc.strerror or exc}"
+            log.info("%s: %s", folder, reason)
             if warn:
                 warn(f"cannot read folder {folder}: {exc.strerror or exc}")
+            if problem:
+                problem(folder, reason)
             continue
         subdirs = []
         for entry in entries:
@@ -83,7 +99,8 @@ def walk_photos(
                 if not is_photo_name(name):
                     continue
                 est = entry.stat()
-            except OSError:
+            except OSError as exc:
+                log.debug("skipped %s: %s", entry.path, exc)
                 continue  # vanished, or a dangling link
             if not stat_mod.S_ISREG(est.st_mode):
                 continue  # fifos, sockets, devices: opening one could block forever
@@ -91,11 +108,20 @@ def walk_photos(
         stack.extend(sorted(subdirs, reverse=True))
 
 
-def scan(catalog: Catalog, roots: list[str], skip_dirs: frozenset[str] = frozenset()) -> ScanReport:
+def scan(
+    catalog: Catalog, roots: list[str], skip_dirs: frozenset[str] = frozenset(), *, writer: CatalogWriter | None = None
+) -> ScanReport:
     """Compare the roots with the catalog and record added, changed, moved and removed photos.
+    Reads through catalog, writes through writer (the library's single writer; catalog's own
+    connection when there is none, as in tests of the scan alone).
 
     All roots are compared at once, so a photo moved from one root to another is a move too.
-    A root that is not there (an unplugged drive) keeps its photos."""
+    A root that is not there (an unplugged drive) keeps its photos, and so does a folder that
+    cannot be read (recorded in folder_problems until it can be read again).
+
+    Failed photos whose reason says nothing about their content (permission denied, cannot
+    read, disappeared) are set back to pending, so they are tried again; a photo that failed to
+    decode is tried again only when its size or mtime changes."""
     report = ScanReport()
     known: dict[str, tuple[int, int, int, str | None, str]] = {}
     available = []
@@ -112,8 +138,14 @@ def scan(catalog: Catalog, roots: list[str], skip_dirs: frozenset[str] = frozens
     new_files: list[FileStat] = []
     changed: list[tuple[int, FileStat, str | None]] = []
     touched: list[tuple[int, FileStat]] = []
+    retry: list[int] = []
+    problems: dict[str, str] = {}
+
+    def problem(folder: str, reason: str) -> None:
+        problems[folder] = reason
+
     for root in available:
-        for fs in walk_photos(root, skip_dirs, report.warnings.append):
+        for fs in walk_photos(root, skip_dirs, report.warnings.append, problem):
             if fs.path in seen:
                 continue  # nested roots
             seen.add(fs.path)
@@ -132,7 +164,10 @@ def scan(catalog: Catalog, roots: list[str], skip_dirs: frozenset[str] = frozens
                     changed.append((k[0], fs, None))
             else:
                 report.unchanged += 1
-    missing = {p: k for p, k in known.items() if p not in seen}
+                if k[4] == "failed":
+                    retry.append(k[0])
+    unreadable = tuple(f.rstrip(os.sep) + os.sep for f in problems)
+    missing = {p: k for p, k in known.items() if p not in seen and not p.startswith(unreadable)}
     # Only a new file with the size of a missing one can be a move: hash just those.
     missing_by_key: dict[tuple[int, str], int] = {}
     missing_sizes = set()
@@ -140,34 +175,77 @@ def scan(catalog: Catalog, roots: list[str], skip_dirs: frozenset[str] = frozens
         if old_hash:
             missing_by_key[(size, old_hash)] = old_id
             missing_sizes.add(size)
-    moved_ids: set[int] = set()
-    if not (new_files or changed or touched or missing):
+    problems_changed = _problems_changed(catalog, available, problems, roots)
+    if not (new_files or changed or touched or missing or retry or problems_changed):
         return report
-    with catalog.transaction():
-        for fs in new_files:
-            fhash = _safe_hash(fs) if fs.size in missing_sizes else None
-            pid: int | None = missing_by_key.pop((fs.size, fhash), None) if fhash else None
-            if pid is not None:
-                catalog.move_photo(pid, fs.path, fs.mtime_ns)
-                moved_ids.add(pid)
-                report.moved += 1
-            else:
-                catalog.insert_photo(fs.path, fs.size, fs.mtime_ns, fhash)
-                report.added += 1
-        for pid, fs, fhash in changed:
-            catalog.mark_changed(pid, fs.size, fs.mtime_ns, fhash)
-            report.updated += 1
-        for pid, fs in touched:
-            catalog.conn.execute("UPDATE photos SET mtime_ns = ? WHERE id = ?", (fs.mtime_ns, pid))
-            report.unchanged += 1
-        gone = [k[0] for k in missing.values() if k[0] not in moved_ids]
-        catalog.delete_photos(gone)
-        report.removed += len(gone)
+    own_writer = writer is None
+    writer = writer or CatalogWriter(catalog.path)
+    try:
+        with writer.transaction() as wcat:
+            _record(wcat, report, new_files, changed, touched, missing, missing_by_key, missing_sizes)
+            if retry:
+                retried = wcat.retry_failed(retry, TRANSIENT_REASON_PREFIXES)
+                if retried:
+                    log.info("%d photos that could not be read before are tried again", retried)
+            if problems_changed:
+                wcat.replace_folder_problems(available, problems, [*wcat.roots(), *roots])
+    finally:
+        if own_writer:
+            writer.close()
     return report
+
+
+def _record(
+    catalog: Catalog,
+    report: ScanReport,
+    new_files: list[FileStat],
+    changed: list[tuple[int, FileStat, str | None]],
+    touched: list[tuple[int, FileStat]],
+    missing: dict[str, tuple[int, int, int, str | None, str]],
+    missing_by_key: dict[tuple[int, str], int],
+    missing_sizes: set[int],
+) -> None:
+    moved_ids: set[int] = set()
+    for fs in new_files:
+        fhash = _safe_hash(fs) if fs.size in missing_sizes else None
+        pid: int | None = missing_by_key.pop((fs.size, fhash), None) if fhash else None
+        if pid is not None:
+            catalog.move_photo(pid, fs.path, fs.mtime_ns)
+            moved_ids.add(pid)
+            report.moved += 1
+        else:
+            catalog.insert_photo(fs.path, fs.size, fs.mtime_ns, fhash)
+            report.added += 1
+    for pid, fs, fhash in changed:
+        catalog.mark_changed(pid, fs.size, fs.mtime_ns, fhash)
+        report.updated += 1
+    for pid, fs in touched:
+        catalog.conn.execute("UPDATE photos SET mtime_ns = ? WHERE id = ?", (fs.mtime_ns, pid))
+        report.unchanged += 1
+    gone = [k[0] for k in missing.values() if k[0] not in moved_ids]
+    catalog.delete_photos(gone)
+    report.removed += len(gone)
+
+
+def _problems_changed(catalog: Catalog, scanned: list[str], problems: dict[str, str], roots: list[str]) -> bool:
+    """Whether the recorded folder problems differ from what this scan found (under the roots
+    scanned; a problem left under no root at all is stale too)."""
+    keep = [*catalog.roots(), *roots]
+    recorded = catalog.folder_problems()
+    if any(not any(_under(p, r) for r in keep) for p, _ in recorded):
+        return True
+    under_scanned = {p: r for p, r in recorded if any(_under(p, root) for root in scanned)}
+    return under_scanned != problems
+
+
+def _under(path: str, root: str) -> bool:
+    root = root.rstrip(os.sep)
+    return path == root or path.startswith(root + os.sep)
 
 
 def _safe_hash(fs: FileStat) -> str | None:
     try:
         return partial_hash(fs.path, fs.size)
-    except OSError:
+    except OSError as exc:
+        log.info("cannot hash %s: %s", fs.path, exc)
         return None

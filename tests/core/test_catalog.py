@@ -32,7 +32,7 @@ def test_changing_model_drops_old_vectors(tmp_path: Path) -> None:
     cat = Catalog(tmp_path / "c.sqlite3")
     pid = cat.insert_photo("/x/a.jpg", 1, 1, None)
     cat.set_model("clip", "m1", 4)
-    cat.write_embeddings("clip", "m1", 1, [(pid, np.ones(4, np.float32) / 2)])
+    cat.write_embeddings("clip", "m1", [(pid, np.ones(4, np.float32) / 2)])
     assert cat.set_model("clip", "m1", 4) == 0
     assert cat.set_model("clip", "m2", 4) == 1
     assert cat.vector("clip", pid) is None
@@ -42,6 +42,6 @@ def test_deleting_a_photo_deletes_its_vectors(tmp_path: Path) -> None:
     cat = Catalog(tmp_path / "c.sqlite3")
     pid = cat.insert_photo("/x/a.jpg", 1, 1, None)
     cat.set_model("clip", "m1", 4)
-    cat.write_embeddings("clip", "m1", 1, [(pid, np.ones(4, np.float32) / 2)])
+    cat.write_embeddings("clip", "m1", [(pid, np.ones(4, np.float32) / 2)])
     cat.delete_photos([pid])
     assert len(cat.vector_ids("clip")) == 0

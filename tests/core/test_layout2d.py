@@ -139,7 +139,7 @@ def _catalog_with(tmp_path, x, seq: int = 1, name: str = "catalog.db") -> Catalo
         ids = [cat.insert_photo(f"/p/{i % 3}/img{i}.jpg", 1, 1, None) for i in range(len(x))]
         for pid in ids:
             cat.mark_ok(pid, 10, 10, None)
-        cat.write_embeddings("clip", "m", seq, list(zip(ids, x, strict=True)))
+        cat.write_embeddings("clip", "m", list(zip(ids, x, strict=True)))
     return cat
 
 
@@ -172,7 +172,7 @@ def test_layout_job_round_trip(tmp_path):
     new /= np.linalg.norm(new, axis=1, keepdims=True)
     with cat.transaction():
         new_ids = [cat.insert_photo(f"/p/new/{i}.jpg", 1, 1, None) for i in range(3)]
-        cat.write_embeddings("clip", "m", 2, list(zip(new_ids, new, strict=True)))
+        cat.write_embeddings("clip", "m", list(zip(new_ids, new, strict=True)))
     assert layout2d.layout_status(cat, "clip")["missing"] == 3
     phases = [p.phase for p in layout2d.layout_job(cat, "clip")]
     assert phases == ["layout", "done"]

@@ -126,3 +126,60 @@ def test_move_between_roots(tmp_path: Path, catalog: Catalog) -> None:
     shutil.move(p, b / "p.jpg")
     r = scan(catalog, [str(a), str(b)])
     assert r.moved == 1 and catalog.photo_by_path(str(b / "p.jpg")).id == pid
+
+
+def _failed(catalog: Catalog, path: Path, reason: str) -> int:
+    pid = catalog.photo_by_path(str(path)).id
+    catalog.mark_failed(pid, reason)
+    return pid
+
+
+def test_unreadable_photo_is_tried_again_on_the_next_scan(tmp_path: Path, catalog: Catalog) -> None:
+    root = tmp_path / "lib"
+    locked = save_jpeg(root / "locked.jpg", scene(1))
+    gone = save_jpeg(root / "gone.jpg", scene(2))
+    io_error = save_jpeg(root / "io.jpg", scene(3))
+    scan(catalog, [str(root)])
+    ids = [
+        _failed(catalog, locked, "permission denied: the file cannot be read"),
+        _failed(catalog, gone, "file disappeared before it could be read"),
+        _failed(catalog, io_error, "cannot read: Input/output error"),
+    ]
+    r = scan(catalog, [str(root)])  # nothing changed on disk (a chmod keeps the mtime)
+    assert r.unchanged == 3
+    assert [catalog.photo(i).status for i in ids] == ["pending"] * 3
+    assert all(catalog.photo(i).error is None for i in ids)
+
+
+def test_corrupt_photo_is_tried_again_only_when_size_or_mtime_change(tmp_path: Path, catalog: Catalog) -> None:
+    root = tmp_path / "lib"
+    p = save_jpeg(root / "broken.jpg", scene(1))
+    scan(catalog, [str(root)])
+    pid = _failed(catalog, p, "truncated file: the image data ends early")
+    scan(catalog, [str(root)])
+    assert catalog.photo(pid).status == "failed"
+    os.utime(p, ns=(2_000_000_000, 2_000_000_000))
+    scan(catalog, [str(root)])
+    assert catalog.photo(pid).status == "pending"
+
+
+def test_unreadable_folder_is_recorded_and_cleared(tmp_path: Path, catalog: Catalog, monkeypatch) -> None:
+    root = tmp_path / "lib"
+    save_jpeg(root / "ok" / "a.jpg", scene(1))
+    save_jpeg(root / "locked" / "b.jpg", scene(2))
+    scan(catalog, [str(root)])
+    real = os.scandir
+
+    def scandir(path):
+        if str(path).endswith("locked"):
+            raise PermissionError(13, "Permission denied")
+        return real(path)
+
+    monkeypatch.setattr(scan_mod.os, "scandir", scandir)
+    r = scan(catalog, [str(root)])
+    assert r.removed == 0, "photos in a folder that cannot be read are kept"
+    assert catalog.folder_problems() == [(str(root / "locked"), "cannot read folder: Permission denied")]
+    monkeypatch.setattr(scan_mod.os, "scandir", real)
+    scan(catalog, [str(root)])
+    assert catalog.folder_problems() == []
+    assert catalog.counts()["total"] == 2

@@ -88,26 +88,26 @@ def test_two_people_photo_gives_two_people(indexed) -> None:
 
 
 def test_people_can_be_named_merged_split_and_corrected(indexed) -> None:
+    """Through the facade, as the window and the CLI do (every edit through the single writer)."""
     lib, _ = indexed
-    cat = lib.catalog()
-    people = F.list_people(cat)
+    people = lib.people.all()
     assert len(people) >= 5 and people == sorted(people, key=lambda p: -p.photo_count)
     obama = people[0]
-    F.rename_person(cat, obama.id, "Barack")
-    assert F.find_person(cat, "barack") == obama.id
-    face = F.faces_of_person(cat, obama.id)[0]
-    F.remove_face_from_person(cat, face.id)
-    F.recluster(cat, force=True)
-    assert F.faces_of_photo(cat, face.photo_id)[0].person_id != obama.id, "Not this person is remembered"
-    F.move_face(cat, face.id, obama.id)
-    F.recluster(cat, force=True)
-    assert any(f.id == face.id for f in F.faces_of_person(cat, obama.id)), "a confirmed move is never undone"
+    lib.people.rename(obama.id, "Barack")
+    assert lib.people.find("barack") == obama.id
+    face = lib.people.faces_of(obama.id)[0]
+    lib.people.remove_faces([face.id])
+    lib.people.recluster(force=True)
+    assert lib.people.faces_in_photo(face.photo_id)[0].person_id != obama.id, "Not this person is remembered"
+    lib.people.move_faces([face.id], obama.id)
+    lib.people.recluster(force=True)
+    assert any(f.id == face.id for f in lib.people.faces_of(obama.id)), "a confirmed move is never undone"
     a, b = people[1].id, people[2].id
-    kept = F.merge_people(cat, [a, b])
-    assert kept in (a, b) and len(F.list_people(cat)) == len(people) - 1
-    groups = F.split_person(cat, kept)
+    kept = lib.people.merge([a, b])
+    assert kept in (a, b) and len(lib.people.all()) == len(people) - 1
+    groups = lib.people.split_proposal(kept)
     assert len(groups) >= 2, "a merged pair of two people splits back into sub-groups"
-    crop = F.face_crop_path(lib.settings.faces_dir, face.id)
+    crop = lib.people.crop_path(face.id)
     assert crop.exists() and crop.stat().st_size > 1000
 
 
@@ -226,9 +226,8 @@ def test_person_photo_filter_for_search(indexed) -> None:
     from photoindex.core.types import PhotoindexError
 
     lib, _ = indexed
-    cat = lib.catalog()
-    person = F.list_people(cat)[0]
-    ids = person_photo_filter(cat, str(person.id))
+    person = lib.people.all()[0]
+    ids = person_photo_filter(lib, str(person.id))
     assert len(ids) == person.photo_count
     with pytest.raises(PhotoindexError):
-        person_photo_filter(cat, "someone never named")
+        person_photo_filter(lib, "someone never named")

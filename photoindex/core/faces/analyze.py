@@ -10,7 +10,7 @@ from typing import Any
 import numpy as np
 from PIL import Image
 
-from photoindex.config import Settings
+from photoindex.config import DEFAULT_FACE_MIN_SCORE, DEFAULT_FACE_MIN_SIZE, Settings
 from photoindex.core.faces.models import DLIB_RESNET, DLIB_SHAPE, dlib_model_path, yunet_path
 
 FACE_DECODE_MIN_SIDE = 800
@@ -25,24 +25,10 @@ photos (2-core EPYC): 640 finds 20 of 24 faces 70 px wide in 31 ms, 800 finds 24
 MIN_FACE_ANALYSED = 20
 """Faces smaller than this in the analysed copy are skipped whatever the settings say: their
 descriptors are noise (measured: at 17 px only 6 of 24 matched their full-size descriptor)."""
-DEFAULT_MIN_FACE = 40
-"""Smallest face kept, in pixels of the original photo (setting face_min_size or
-PHOTOINDEX_FACE_MIN_SIZE)."""
-DEFAULT_MIN_SCORE = 0.75
-"""YuNet confidence needed (setting face_min_score or PHOTOINDEX_FACE_MIN_SCORE)."""
-
-
-def _setting(settings: Settings, name: str, env: str, default: float) -> float:
-    value = getattr(settings, name, None)
-    if value is None:
-        text = os.environ.get(env, "").strip()
-        try:
-            value = float(text) if text else default
-        except ValueError:
-            from photoindex.core.types import PhotoindexError
-
-            raise PhotoindexError(f"{env} must be a number, not {text!r}") from None
-    return float(value)
+DEFAULT_MIN_FACE = DEFAULT_FACE_MIN_SIZE
+"""Smallest face kept, in pixels of the original photo (setting face_min_size)."""
+DEFAULT_MIN_SCORE = DEFAULT_FACE_MIN_SCORE
+"""YuNet confidence needed (setting face_min_score)."""
 
 
 @dataclass(frozen=True)
@@ -62,10 +48,9 @@ class FaceAnalyzer:
     (ModelUnavailable if missing) when the analyzer is made, so the run can go on without faces."""
 
     def __init__(self, settings: Settings, min_face: float | None = None, min_score: float | None = None) -> None:
-        self.min_face = _setting(settings, "face_min_size", "PHOTOINDEX_FACE_MIN_SIZE", DEFAULT_MIN_FACE) \
-            if min_face is None else min_face
-        self.min_score = _setting(settings, "face_min_score", "PHOTOINDEX_FACE_MIN_SCORE", DEFAULT_MIN_SCORE) \
-            if min_score is None else min_score
+        # Settings resolved them (argv > environment > settings file > defaults).
+        self.min_face = float(settings.face_min_size if min_face is None else min_face)
+        self.min_score = float(settings.face_min_score if min_score is None else min_score)
         self.decode_min_side = FACE_DECODE_MIN_SIDE
         self._yunet = str(yunet_path(settings.models_dir))
         self._shape = str(dlib_model_path(DLIB_SHAPE, settings.models_dir))

@@ -80,7 +80,10 @@ def damaged_message(path: Path, what: str) -> str:
 class Catalog:
     """A connection to one catalog file. Not shared between threads: open one per thread."""
 
-    def __init__(self, path: Path, *, create: bool = True) -> None:
+    def __init__(self, path: Path, *, create: bool = True, read_only: bool = False) -> None:
+        """read_only: a reader's connection (PRAGMA query_only): any write through it fails, so
+        every write has to go through the library's single writer. Readers expect the catalog to
+        be migrated already (the writer opens first)."""
         self.path = Path(path)
         if not self.path.exists() and not create:
             raise PhotoindexError(f"no catalog at {self.path}")
@@ -90,6 +93,7 @@ class Catalog:
         # quietly start an empty library over the user's (and create -wal/-shm beside it).
         check_catalog_file(self.path)
         self.conn = sqlite3.connect(self.path, timeout=30.0, isolation_level=None, check_same_thread=False)
+        self.read_only = read_only
         try:
             # Read first, write after: a file that is not a database, or shorter than its header
             # says (SQLite checks the header's page count against the file), fails here as
@@ -99,7 +103,10 @@ class Catalog:
             self.conn.execute("PRAGMA synchronous=NORMAL")
             self.conn.execute("PRAGMA foreign_keys=ON")
             self.conn.execute("PRAGMA busy_timeout=30000")
-            self._migrate()
+            if read_only:
+                self.conn.execute("PRAGMA query_only=ON")
+            else:
+                self._migrate()
         except sqlite3.DatabaseError as exc:
             self.conn.close()
             if is_damage(exc):
@@ -164,6 +171,11 @@ class Catalog:
 
     @contextmanager
     def transaction(self) -> Iterator[sqlite3.Connection]:
+        """BEGIN IMMEDIATE ... COMMIT (ROLLBACK on an exception). Inside a transaction already
+        (the single writer's), it joins that one: the outer one commits or rolls back."""
+        if self.conn.in_transaction:
+            yield self.conn
+            return
         self.conn.execute("BEGIN IMMEDIATE")
         try:
             yield self.conn
@@ -222,11 +234,22 @@ class Catalog:
         return {r[0]: (r[1], r[2], r[3], r[4], r[5]) for r in rows}
 
     def insert_photo(self, path: str, size: int, mtime_ns: int, file_hash: str | None) -> int:
-        cur = self.conn.execute(
-            "INSERT INTO photos(path, folder, size, mtime_ns, hash, status) VALUES (?, ?, ?, ?, ?, 'pending')",
-            (path, os.path.dirname(path), size, mtime_ns, file_hash),
+        """A new photo, with an id never used before in this catalog (a reused id would make
+        caches keyed by id, such as the vector indexes and thumbnails, serve the old photo)."""
+        new_id = self._bump_counter("photos.last_id")
+        self.conn.execute(
+            "INSERT INTO photos(id, path, folder, size, mtime_ns, hash, status) VALUES (?, ?, ?, ?, ?, ?, 'pending')",
+            (new_id, path, os.path.dirname(path), size, mtime_ns, file_hash),
         )
-        return int(cur.lastrowid or 0)
+        return new_id
+
+    def _bump_counter(self, key: str) -> int:
+        # One statement, so atomic even outside a transaction; under BEGIN IMMEDIATE it is also
+        # serialised with every other writer of this file, in any process.
+        row = self.conn.execute(
+            "UPDATE meta SET value = CAST(value AS INTEGER) + 1 WHERE key = ? RETURNING value", (key,)
+        ).fetchone()
+        return int(row[0])
 
     def mark_changed(self, photo_id: int, size: int, mtime_ns: int, file_hash: str | None) -> None:
         """The file at this path has new content: forget what we knew and embed it again."""
@@ -346,17 +369,30 @@ class Catalog:
             )
         return cur.rowcount
 
+    @property
+    def catalog_id(self) -> str:
+        """Created with the catalog: caches written for another catalog are recognised."""
+        return self.get_meta("catalog.id") or ""
+
+    def last_seq(self) -> int:
+        """The newest embedding write counter. Monotonic: it never goes back, even when the rows
+        written last are deleted, so "everything written after seq N" is always complete."""
+        return int(self.get_meta("seq.last", "0") or 0)
+
     def max_seq(self, space: str) -> int:
         row = self.conn.execute("SELECT max(seq) FROM embeddings WHERE space = ?", (space,)).fetchone()
         return int(row[0] or 0)
 
-    def write_embeddings(self, space: str, model_key: str, seq: int, items: Sequence[tuple[int, np.ndarray]]) -> None:
+    def write_embeddings(self, space: str, model_key: str, items: Sequence[tuple[int, np.ndarray]]) -> int:
+        """Write (or replace) vectors under a new seq; returns that seq."""
+        seq = self._bump_counter("seq.last")
         self.conn.executemany(
             "INSERT INTO embeddings(photo_id, space, model_key, seq, vector) VALUES (?, ?, ?, ?, ?)"
             " ON CONFLICT(photo_id, space) DO UPDATE SET model_key = excluded.model_key,"
             " seq = excluded.seq, vector = excluded.vector",
             [(pid, space, model_key, seq, np.ascontiguousarray(v, dtype=np.float32).tobytes()) for pid, v in items],
         )
+        return seq
 
     def needs_embedding(self, model_keys: dict[str, str]) -> list[tuple[int, str]]:
         """(id, path) of photos that are pending, or indexed but missing a vector of a current model."""

@@ -95,6 +95,24 @@ MIGRATIONS: list[str] = [
     ) WITHOUT ROWID;
     CREATE INDEX layout_photo ON layout(photo_id);
     """,
+    # 4: one truth for the caches. catalog.id names this catalog (a vector index written for
+    # another catalog is rebuilt); seq.last is the monotonic embedding write counter (max(seq)
+    # goes back when rows are deleted, and the vector indexes read "everything after seq N");
+    # photos.last_id keeps photo ids from being reused after deletes (a reused id would inherit
+    # a stale vector in the graph). folder_problems records folders a scan could not read, so
+    # `status` shows them until they are readable again.
+    """
+    INSERT OR IGNORE INTO meta(key, value) VALUES ('catalog.id', lower(hex(randomblob(16))));
+    INSERT OR REPLACE INTO meta(key, value)
+        VALUES ('seq.last', (SELECT CAST(coalesce(max(seq), 0) AS TEXT) FROM embeddings));
+    INSERT OR REPLACE INTO meta(key, value)
+        VALUES ('photos.last_id', (SELECT CAST(coalesce(max(id), 0) AS TEXT) FROM photos));
+    CREATE TABLE folder_problems (
+        path TEXT PRIMARY KEY,
+        reason TEXT NOT NULL,
+        seen_at REAL NOT NULL
+    );
+    """,
 ]
 
 SCHEMA_VERSION = len(MIGRATIONS)

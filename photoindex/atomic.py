@@ -1,0 +1,95 @@
+"""Atomic file writes: the one helper for every file photoindex writes (caches, settings, PNGs).
+
+A temporary file in the destination's folder, written, flushed and fsynced, then renamed over the
+destination: a crash or a full disk leaves the old file or the new one, never half of one. A
+failed write removes its temporary file. Import-light (the settings and the core both use it).
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+import threading
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import IO, Any
+
+
+def _temp_in(dest: Path) -> Path:
+    fd, tmp = tempfile.mkstemp(prefix=f".{dest.name}.", suffix=f".{threading.get_ident()}.tmp", dir=dest.parent)
+    os.close(fd)
+    return Path(tmp)
+
+
+def _fsync_file(path: Path) -> None:
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def _fsync_dir(folder: Path) -> None:
+    try:
+        fd = os.open(folder, os.O_RDONLY)
+    except OSError:
+        return  # not every platform can open a folder (Windows): the rename is still atomic
+    try:
+        os.fsync(fd)
+    except OSError:
+        pass  # some file systems refuse fsync on a folder; nothing more can be done
+    finally:
+        os.close(fd)
+
+
+def atomic_save(dest: str | os.PathLike[str], save: Callable[[Path], Any], *, durable: bool = True) -> None:
+    """Call save(temp_path) to write the file, then move it over dest. For writers that take a
+    path (hnswlib's save_index, PIL's Image.save with a format, sqlite3 backups).
+    durable=False skips the fsyncs, for caches that are cheap to make again (thumbnails)."""
+    dest = Path(dest)
+    dest.parent.mkdir(parents=True, exist_ok=True)
+    tmp = _temp_in(dest)
+    try:
+        save(tmp)
+        if durable:
+            _fsync_file(tmp)
+        os.replace(tmp, dest)
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
+    if durable:
+        _fsync_dir(dest.parent)
+
+
+@contextmanager
+def atomic_open(dest: str | os.PathLike[str], mode: str = "wb", *, durable: bool = True, **kw: Any) -> Iterator[IO[Any]]:
+    """`with atomic_open(path, "w", encoding="utf-8") as fh: fh.write(...)`: the file appears
+    whole at path when the block ends without an exception, and not at all otherwise."""
+    if "r" in mode or "a" in mode or "+" in mode:
+        raise ValueError("atomic_open writes a new file: use 'w' or 'wb'")
+    dest = Path(dest)
+    dest.parent.mkdir(parents=True, exist_ok=True)
+    tmp = _temp_in(dest)
+    try:
+        with open(tmp, mode, **kw) as fh:
+            yield fh
+            fh.flush()
+            if durable:
+                os.fsync(fh.fileno())
+        os.replace(tmp, dest)
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
+    if durable:
+        _fsync_dir(dest.parent)
+
+
+def atomic_write_bytes(dest: str | os.PathLike[str], data: bytes, *, durable: bool = True) -> None:
+    with atomic_open(dest, "wb", durable=durable) as fh:
+        fh.write(data)
+
+
+def atomic_write_text(dest: str | os.PathLike[str], text: str, *, durable: bool = True) -> None:
+    with atomic_open(dest, "w", durable=durable, encoding="utf-8") as fh:
+        fh.write(text)

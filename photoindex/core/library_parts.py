@@ -1,0 +1,190 @@
+"""The parts of the `Library` facade: `library.people` and `library.map`.
+
+Like Anki's collection and its backend, the window and the command line reach people and the
+map only through these objects: they never import `core.faces` or `core.layout2d`, and never
+write SQL. Reads use the calling thread's read-only connection; every write goes through the
+library's single writer (`CatalogWriter`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+
+from photoindex.core.types import PhotoindexError, Progress
+
+if TYPE_CHECKING:
+    from photoindex.core.faces.storage import FaceRow, Person
+    from photoindex.core.library import Library
+
+
+class PeoplePart:
+    """Faces and people: list, name, merge, split, hide and correct."""
+
+    def __init__(self, library: Library) -> None:
+        self._lib = library
+
+    # -- reading -------------------------------------------------------------------------------
+
+    def all(self, include_hidden: bool = False) -> list[Person]:
+        from photoindex.core.faces import list_people
+
+        return list_people(self._lib.catalog(), include_hidden=include_hidden)
+
+    def find(self, name_or_id: str | int) -> int:
+        """A person's id from a name (case-insensitive) or an id; a clear error otherwise."""
+        from photoindex.core.faces import find_person
+
+        return find_person(self._lib.catalog(), name_or_id)
+
+    def name(self, person_id: int) -> str | None:
+        row = self._lib.catalog().conn.execute("SELECT name FROM people WHERE id = ?", (person_id,)).fetchone()
+        return row[0] if row else None
+
+    def photo_ids(self, person_id: int) -> list[int]:
+        from photoindex.core.faces import person_photo_ids
+
+        return person_photo_ids(self._lib.catalog(), person_id)
+
+    def faces_of(self, person_id: int) -> list[FaceRow]:
+        from photoindex.core.faces import faces_of_person
+
+        return faces_of_person(self._lib.catalog(), person_id)
+
+    def faces_in_photo(self, photo_id: int) -> list[FaceRow]:
+        from photoindex.core.faces import faces_of_photo
+
+        return faces_of_photo(self._lib.catalog(), photo_id)
+
+    def unsorted_count(self) -> int:
+        return int(self._lib.catalog().conn.execute("SELECT count(*) FROM faces WHERE person_id IS NULL").fetchone()[0])
+
+    def crop_path(self, face_id: int) -> Path:
+        from photoindex.core.faces import face_crop_path
+
+        return face_crop_path(self._lib.settings.faces_dir, face_id)
+
+    # -- editing (each one transaction through the single writer) ------------------------------
+
+    def rename(self, person_id: int, name: str) -> None:
+        from photoindex.core.faces import rename_person
+
+        with self._lib.writer.transaction() as cat:
+            rename_person(cat, person_id, name)
+
+    def merge(self, person_ids: Sequence[int | str]) -> int:
+        from photoindex.core.faces import merge_people
+
+        with self._lib.writer.transaction() as cat:
+            return merge_people(cat, person_ids)
+
+    def hide(self, person_id: int, hidden: bool = True) -> None:
+        from photoindex.core.faces import hide_person
+
+        with self._lib.writer.transaction() as cat:
+            hide_person(cat, person_id, hidden)
+
+    def remove_faces(self, face_ids: Sequence[int]) -> None:
+        """'Not this person': the faces go back to unsorted and never return there (one
+        transaction: all or none)."""
+        from photoindex.core.faces import remove_face_from_person
+
+        with self._lib.writer.transaction() as cat:
+            for fid in face_ids:
+                remove_face_from_person(cat, fid)
+
+    def move_faces(self, face_ids: Sequence[int], person_id: int) -> None:
+        """'Move to…': these faces are that person (confirmed); one transaction."""
+        from photoindex.core.faces import move_face
+
+        with self._lib.writer.transaction() as cat:
+            for fid in face_ids:
+                move_face(cat, fid, person_id)
+
+    def photo_ids_of(self, person_ids: Sequence[int]) -> list[int]:
+        """The photos of any of these people, without repeats, in order."""
+        from photoindex.core.faces import person_photo_ids
+
+        cat = self._lib.catalog()
+        return list(dict.fromkeys(pid for p in person_ids for pid in person_photo_ids(cat, p)))
+
+    def split_proposal(self, person_id: int) -> list[list[int]]:
+        """The sub-groups of face ids inside a person, biggest first (nothing is written)."""
+        from photoindex.core.faces import split_person
+
+        return split_person(self._lib.catalog(), person_id, apply=False)
+
+    def split(self, person_id: int, groups: Sequence[Sequence[int]] | None = None) -> list[list[int]]:
+        """Make every group after the first a new person (groups from split_proposal, or
+        computed now); returns the groups applied."""
+        from photoindex.core.faces import split_person
+
+        with self._lib.writer.transaction() as cat:
+            return split_person(cat, person_id, apply=True, groups=groups)
+
+    def recluster(self, cancel: Any = None, *, force: bool = False) -> dict[str, int]:
+        """The background grouping pass (see faces.grouping.recluster: it never overwrites an edit
+        made while it runs)."""
+        from photoindex.core.faces import recluster
+
+        return recluster(self._lib.catalog(), cancel=cancel, force=force, writer=self._lib.writer)
+
+    def delete_all(self) -> None:
+        """Face recognition switched off: every face, person and face crop photoindex made."""
+        from photoindex.core.faces import delete_all_face_data, delete_crops
+
+        with self._lib.writer.transaction() as cat:
+            delete_all_face_data(cat, None)
+        delete_crops(self._lib.settings.faces_dir)  # after the commit: rows never outlive their crops
+
+
+class MapPart:
+    """The 2-D map of the library: stored layouts per space, computed and placed on demand."""
+
+    def __init__(self, library: Library) -> None:
+        self._lib = library
+
+    def load(self, space: str = "clip") -> tuple[np.ndarray, np.ndarray]:
+        """(photo ids, (n, 2) coordinates) of the stored layout."""
+        from photoindex.core.layout2d import load_layout
+
+        return load_layout(self._lib.catalog(), space)
+
+    def status(self, space: str = "clip") -> dict[str, Any]:
+        from photoindex.core.layout2d import layout_status
+
+        return layout_status(self._lib.catalog(), space)
+
+    def meta(self, ids: Any) -> dict[int, dict[str, Any]]:
+        """{photo id: {'path', 'year', 'person'}}: what the map colours photos by."""
+        from photoindex.core.layout2d import map_meta
+
+        return map_meta(self._lib.catalog(), ids)
+
+    def update(self, space: str = "clip", *, full: bool = False, cancel: Any = None) -> Iterator[Progress]:
+        """Bring the stored layout up to date (a full t-SNE when asked or when there is none,
+        else new photos placed by their neighbours), yielding progress."""
+        from photoindex.core.layout2d import layout_job
+
+        if space not in ("clip", "dino"):
+            raise PhotoindexError(f"unknown map space {space!r}")
+        return layout_job(self._lib.catalog(), space, full=full, cancel=cancel, writer=self._lib.writer,
+                          cpu_threads=self._lib.settings.cpu_threads())
+
+    def render(self, out: str | Path, space: str = "clip", *, size: tuple[int, int] = (2048, 2048)) -> dict[str, int]:
+        """Render the stored layout with thumbnails to a PNG (written atomically)."""
+        from photoindex.core.maprender import render_map, save_png
+
+        ids, xy = self.load(space)
+        photos = self._lib.catalog().photos(ids.tolist())
+        drawn = render_map(
+            ids, xy, size=size, paths={pid: p.path for pid, p in photos.items()},
+            thumbs_dir=self._lib.settings.thumbs_dir,
+            caption=f"{len(ids):,} photos \u00b7 photoindex map ({space})",
+        )
+        save_png(drawn.image, Path(out))
+        return {"width": drawn.image.width, "height": drawn.image.height, "points": drawn.points,
+                "thumbnails": len(drawn.thumbnails)}

@@ -27,11 +27,3 @@ def lower_this_thread_priority(niceness: int = 10) -> None:
             os.setpriority(os.PRIO_PROCESS, tid, max(os.getpriority(os.PRIO_PROCESS, tid), niceness))
         except OSError:
             pass
-
-
-def keep_singletons_alive() -> None:
-    """Does nothing; kept so that its callers need no change. It topped up the reference counts
-    of None, True and False for PySide6 6.12.0 on CPython 3.11, which dropped a reference to True
-    on every Signal.emit and aborted with 'bool_dealloc'. pyproject.toml now requires
-    PySide6-Essentials < 6.12 until a 6.12.x is checked clean, so there is nothing to work around.
-    The calls (main_window.py, map_view.py) can be removed."""

@@ -8,6 +8,7 @@ request has been made since (the token).
 
 from __future__ import annotations
 
+import logging
 import os
 import subprocess
 import sys
@@ -34,14 +35,17 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from photoindex.core.imageio import is_photo_name
-from photoindex.gui.compat import favour_gui_thread, keep_singletons_alive
+from photoindex.core.library import is_photo_name
+from photoindex.gui.compat import favour_gui_thread
+from photoindex.gui.controllers import Filters, IndexingController, SearchController
 from photoindex.gui.failures_panel import FailuresPanel
-from photoindex.gui.grid import GridItem, PhotoGrid, PhotoModel, rows_by_id
+from photoindex.gui.grid import PhotoGrid, PhotoModel
 from photoindex.gui.search_bar import SearchBar
 from photoindex.gui.tasks import IndexWorker, TaskRunner
 from photoindex.gui.thumbs import ThumbnailCache
 from photoindex.gui.welcome import WelcomePage
+
+log = logging.getLogger(__name__)
 
 PAGE_WELCOME, PAGE_GRID, PAGE_PEOPLE, PAGE_MAP, PAGE_FAILURES = range(5)
 OPTIONAL_PAGES = {PAGE_PEOPLE: ("people_view", "PeopleView", "People"), PAGE_MAP: ("map_view", "MapView", "Map")}
@@ -86,7 +90,6 @@ class Banner(QFrame):
 class MainWindow(QMainWindow):
     def __init__(self, library: Any, start_folders: list[str] | None = None, thumb_size: int = 180) -> None:
         super().__init__()
-        keep_singletons_alive()
         favour_gui_thread()
         self.library = library
         self.setWindowTitle("photoindex")
@@ -94,25 +97,20 @@ class MainWindow(QMainWindow):
         self.setAcceptDrops(True)
         self.search_runner = TaskRunner(1, self)  # model work, one at a time
         self.io_runner = TaskRunner(2, self)  # catalog reads
-        self.thumbs = ThumbnailCache(library.settings.thumbs_dir, parent=self)
+        self.thumbs = ThumbnailCache(library.settings.thumbs_dir, parent=self, threads=library.settings.cpu_threads())
         self.model = PhotoModel(self.thumbs, self)
         self.worker: IndexWorker | None = None
-        self._query_token = 0
+        self.searches = SearchController(library)  # the rules of what the grid shows (Qt-free)
+        self.indexing = IndexingController()
         self.results_token = -1
-        self._search_busy = False
-        self._next_search: tuple[int, Any, bool] | None = None
         self.last_hits: list[Any] = []
-        self.current_query = ""
-        self.mode = "all"  # 'all', 'search', 'similar', 'person', 'selection'
         self.person_filter: int | None = None
+        self.roots: list[str] = []  # the library's folders, read off the GUI thread
         self.model_state = "not loaded"  # 'loading', 'ready', or the reason it cannot load
         self._build(thumb_size)
         self._refresh_timer = QTimer(self, singleShot=True, interval=REFRESH_MS, timeout=self.refresh)
         self._rescan_timer = QTimer(self, singleShot=True, interval=5000, timeout=self.start_indexing)
         self._download_timer = QTimer(self, interval=1000, timeout=self._poll_download)
-        # PySide6 6.12 drops references to True/None on every emit and paint call; keep them up.
-        self._refcount_timer = QTimer(self, interval=10_000, timeout=keep_singletons_alive)
-        self._refcount_timer.start()
         self.watcher = QFileSystemWatcher(self)
         self.watcher.directoryChanged.connect(lambda _p: self._rescan_timer.start())
         QTimer.singleShot(0, lambda: self._startup(start_folders or []))
@@ -273,7 +271,7 @@ class MainWindow(QMainWindow):
                 self.sidebar.setCurrentItem(item)
             return item
 
-        roots = self.library.roots()
+        roots = self.roots
         self.bar.roots = roots
         header("Library")
         entry("All photos", ("all", None), QStyle.StandardPixmap.SP_DirHomeIcon)
@@ -319,25 +317,60 @@ class MainWindow(QMainWindow):
         if person_id is None:
             self.bar.set_person(None)
         else:
-            row = self.library.catalog().conn.execute("SELECT name FROM people WHERE id = ?", (person_id,)).fetchone()
-            self.bar.set_person(row[0] if row and row[0] else "Unnamed")
+            self.bar.set_person("…")
+
+            def named(name: str | None) -> None:
+                if self.person_filter == person_id:
+                    self.bar.set_person(name or "Unnamed")
+
+            self.io_runner.submit(lambda: self.library.people.name(person_id), named)
         self.pages.setCurrentIndex(PAGE_GRID)
         self.run_search(force=True)
 
-    def _person_photo_ids(self) -> set[int] | None:
-        if self.person_filter is None:
-            return None
-        from photoindex.core.faces import person_photo_ids
+    @property
+    def mode(self) -> str:
+        """'all', 'search', 'similar' or 'selection' (the search controller's)."""
+        return self.searches.mode
 
-        return set(person_photo_ids(self.library.catalog(), self.person_filter))
+    @property
+    def current_query(self) -> str:
+        return self.searches.query
+
+    @property
+    def _query_token(self) -> int:
+        return self.searches.token
+
+    def _filters(self) -> Filters:
+        date_from, date_to = self.bar.date_range()
+        return Filters(self.folder_filter, date_from, date_to, self.person_filter, self.relevant_only.isChecked())
 
     # -- start-up and indexing -----------------------------------------------------------------
 
     def _startup(self, folders: list[str]) -> None:
+        """Read the library's folders (and add those given on the command line) on a worker,
+        then show the grid or the welcome page."""
+
+        def load() -> list[str]:
+            for f in folders:
+                try:
+                    self.library.add_root(f)
+                except Exception as exc:
+                    log.warning("not added: %s", exc)
+                    self.startup_problems.append(str(exc))
+            return self.library.roots()
+
+        self.startup_problems: list[str] = []
+        self.io_runner.submit(load, self._started, self._search_error)
+
+    def _started(self, roots: list[str]) -> None:
+        self.roots = roots
         self._fill_sidebar()
-        for f in folders:
-            self.add_folder(f, start=False)
-        if self.library.roots():
+        if self.startup_problems:
+            QMessageBox.warning(self, "photoindex", "\n".join(self.startup_problems))
+        for root in roots:
+            if os.path.isdir(root):
+                self.watcher.addPath(root)
+        if self.roots:
             self.pages.setCurrentIndex(PAGE_GRID)
             self.refresh()
             self.start_indexing()  # a rescan on start picks up what changed while we were closed
@@ -401,17 +434,41 @@ class MainWindow(QMainWindow):
         self.welcome._choose()
 
     def add_folder(self, folder: str, start: bool = True) -> None:
-        try:
+        """Add a folder to the library (written on a worker), then index it."""
+
+        def added(result: tuple[str, list[str]]) -> None:
+            root, roots = result
+            self.roots = roots
+            if os.path.isdir(root):
+                self.watcher.addPath(root)
+            self._fill_sidebar()
+            self.pages.setCurrentIndex(PAGE_GRID)
+            if start:
+                self.start_indexing()
+
+        def refused(message: str) -> None:
+            QMessageBox.warning(self, "photoindex", message)
+
+        def add() -> tuple[str, list[str]]:
             root = self.library.add_root(folder)
-        except Exception as exc:
-            QMessageBox.warning(self, "photoindex", str(exc))
-            return
-        if os.path.isdir(root):
-            self.watcher.addPath(root)
-        self._fill_sidebar()
-        self.pages.setCurrentIndex(PAGE_GRID)
-        if start:
-            self.start_indexing()
+            return root, self.library.roots()
+
+        self.io_runner.submit(add, added, refused)
+
+    def remove_folder(self, root: str) -> None:
+        """Forget a folder and its photos (thousands of rows: on a worker)."""
+
+        def removed(roots: list[str]) -> None:
+            self.roots = roots
+            self.watcher.removePath(root)
+            self._fill_sidebar()
+            self.refresh()
+
+        def remove() -> list[str]:
+            self.library.remove_root(root)
+            return self.library.roots()
+
+        self.io_runner.submit(remove, removed, self._search_error)
 
     def _watch_folders(self) -> None:
         """Watch every folder that holds photos (watchers are not recursive), found off-thread."""
@@ -419,8 +476,7 @@ class MainWindow(QMainWindow):
         def folders() -> list[str]:
             roots = self.library.roots()
             found = set(roots)
-            rows = self.library.catalog().conn.execute("SELECT DISTINCT folder FROM photos").fetchall()
-            for (folder,) in rows:
+            for folder in self.library.folders():
                 while folder and folder not in found and any(folder.startswith(r) for r in roots):
                     found.add(folder)
                     folder = os.path.dirname(folder)
@@ -437,10 +493,11 @@ class MainWindow(QMainWindow):
 
     def start_indexing(self) -> None:
         if self.worker is not None and self.worker.isRunning():
-            self._rescan_timer.start()
+            self.indexing.request_rescan()
             return
-        if not self.library.roots():
+        if not self.roots:
             return
+        self.indexing.started()
         self.worker = IndexWorker(self.library, parent=self)
         self.worker.progress.connect(self._on_progress)
         self.worker.batch_written.connect(lambda: self._refresh_timer.isActive() or self._refresh_timer.start())
@@ -455,28 +512,20 @@ class MainWindow(QMainWindow):
         self.worker.start()
 
     def _on_progress(self, p: Any) -> None:
-        if p.phase == "embed" and p.total:
-            self.progress.setRange(0, p.total)
-            self.progress.setValue(p.done)
-            eta = ""
-            if p.eta_s:
-                eta = f" · about {int(p.eta_s // 60)} min {int(p.eta_s % 60)} s left" if p.eta_s >= 60 else \
-                    f" · about {int(p.eta_s)} s left"
-            state = "Paused:" if p.paused else "Indexing"
-            name = os.path.basename(p.current) if p.current else ""
-            self.status_label.setText(f"{state} {p.done:,} of {p.total:,} photos · {p.rate:.1f}/s{eta} · {name}")
-        elif p.current:
-            self.status_label.setText(p.current)
+        view = self.indexing.progress(p)
+        if view is None:
+            return
+        if view.total:
+            self.progress.setRange(0, view.total)
+            self.progress.setValue(view.done or 0)
+        self.status_label.setText(view.text)
 
     def _on_indexed(self, report: Any) -> None:
         self._end_indexing()
-        what = "Indexing cancelled" if report.cancelled else "Up to date"
-        self.status_label.setText(
-            f"{what}: {report.embedded:,} photos embedded, {report.failed:,} could not be read"
-            + (f", {report.moved:,} moved" if report.moved else "")
-        )
-        if report.warnings:
-            self.banner.setText(" · ".join(report.warnings))
+        status, banner = self.indexing.summary(report)
+        self.status_label.setText(status)
+        if banner:
+            self.banner.setText(banner)
             self.banner.show()
         self.refresh()
         if PAGE_MAP in self._made_pages:  # the open map places what was just indexed
@@ -507,6 +556,8 @@ class MainWindow(QMainWindow):
             self.status_label.setText("Search models unavailable")
 
     def _end_indexing(self) -> None:
+        if self.indexing.finished():
+            self._rescan_timer.start()  # a folder changed while the run went on
         self.progress.hide()
         self.pause_btn.hide()
         self.cancel_btn.hide()
@@ -542,70 +593,46 @@ class MainWindow(QMainWindow):
         query = self.bar.text()
         if not force and query == self.current_query and self.mode == ("search" if query else "all"):
             return
-        self.current_query = query
-        self._query_token += 1
-        token = self._query_token
-        folder = self.folder_filter
-        date_from, date_to = self.bar.date_range()
+        filters = self._filters()
+        token = self.searches.begin("search" if query else "all", query)
         if self.pages.currentIndex() not in (PAGE_GRID, PAGE_WELCOME) or (
-            self.pages.currentIndex() == PAGE_WELCOME and self.library.roots()
+            self.pages.currentIndex() == PAGE_WELCOME and self.roots
         ):
             self.pages.setCurrentIndex(PAGE_GRID)
         if not query:
-            self.mode = "all"
             self.search.setPlaceholderText(self.bar.edit.placeholderText())
-
-            def load_all() -> tuple[list[GridItem], dict[int, int]]:
-                ids = self._person_photo_ids()
-                if folder or date_from is not None or date_to is not None:
-                    matching = set(self.library.catalog().photo_ids_matching(folder, date_from, date_to).tolist())
-                    ids = matching if ids is None else ids & matching
-                items = [GridItem(p.id, p.path, None, p.date) for p in self.library.photos()
-                         if ids is None or p.id in ids]
-                return items, rows_by_id(items)
-
-            self.io_runner.submit(load_all, lambda r: self._set_items(token, r, "photos", keep_place),
-                                  self._search_error)
+            self.io_runner.submit(self.searches.browse_job(filters),
+                                  lambda r: self._set_items(token, r, "photos", keep_place), self._search_error)
             return
-        self.mode = "search"
         self.status_label.setText("Searching…")
-        cutoff = self.relevant_only.isChecked()
-
-        def work() -> list[Any]:
-            return self.library.search(query, folder=folder, date_from=date_from, date_to=date_to, cutoff=cutoff,
-                                       allowed_ids=self._person_photo_ids())
-
-        self._submit_search(token, work, keep_place)
+        self._submit_search(token, self.searches.search_job(query, filters), keep_place)
 
     def _submit_search(self, token: int, work: Any, keep_place: bool = False) -> None:
         """Model work runs one job at a time, and only the newest waiting one: typing fast
         does not queue a text encoding per keystroke."""
-        if self._search_busy:
-            self._next_search = (token, work, keep_place)
+        if not self.searches.offer_model_job(token, work, keep_place):
             return
-        self._search_busy = True
+        self._run_model_job(token, work, keep_place)
 
+    def _run_model_job(self, token: int, work: Any, keep_place: bool) -> None:
         def done(hits: list[Any]) -> None:
             self._search_finished()
             self._hits_ready(token, hits, keep_place)
 
         def failed(message: str) -> None:
             self._search_finished()
-            if token == self._query_token:
+            if self.searches.is_current(token):
                 self._search_error(message)
 
         self.search_runner.submit(work, done, failed)
 
     def _search_finished(self) -> None:
-        self._search_busy = False
-        if self._next_search is not None:
-            token, work, keep_place = self._next_search
-            self._next_search = None
-            if token == self._query_token:
-                self._submit_search(token, work, keep_place)
+        waiting = self.searches.model_job_finished()
+        if waiting is not None:
+            self._run_model_job(*waiting)
 
     def _hits_ready(self, token: int, hits: list[Any], keep_place: bool = False) -> None:
-        if token != self._query_token:
+        if not self.searches.is_current(token):
             return  # an older query finished after a newer one started
         self.last_hits = hits
         self.results_token = token
@@ -618,12 +645,7 @@ class MainWindow(QMainWindow):
     def _show_hits(self, hits: list[Any], keep_place: bool = False) -> None:
         if self.mode not in ("search", "similar"):
             return
-        items = [GridItem(h.photo_id, h.path, h.score, h.taken_at) for h in hits]
-        order = self.sort.currentIndex()
-        if order == 1:
-            items.sort(key=lambda it: it.date or 0, reverse=True)
-        elif order == 2:
-            items.sort(key=lambda it: it.date or 0)
+        items = self.searches.hit_items(hits, self.sort.currentIndex())
         if keep_place:
             self.grid.replace_items(items)
         else:
@@ -637,9 +659,9 @@ class MainWindow(QMainWindow):
         if self.status_label.text() in ("Searching…", "Looking for similar photos…"):
             self.status_label.setText("")
 
-    def _set_items(self, token: int, result: tuple[list[GridItem], dict[int, int]], what: str,
+    def _set_items(self, token: int, result: tuple[list[Any], dict[int, int]], what: str,
                    keep_place: bool = False) -> None:
-        if token != self._query_token:
+        if not self.searches.is_current(token):
             return
         items, row_of = result
         self.results_token = token
@@ -650,7 +672,7 @@ class MainWindow(QMainWindow):
             self.grid.scrollToTop()
         self.count_label.setText(f"{len(items):,} {what}")
         indexing = self.worker is not None and self.worker.isRunning()
-        self._empty(None if items or not self.library.roots() else (
+        self._empty(None if items or not self.roots else (
             "Your photos appear here as they are indexed…" if indexing else "No photos here yet."))
 
     def _empty(self, message: str | None) -> None:
@@ -663,39 +685,24 @@ class MainWindow(QMainWindow):
         self.banner.show()
 
     def show_photo_ids(self, ids: list[int]) -> None:
-        self.mode = "selection"
-        self._query_token += 1
-        token = self._query_token
-
-        def load() -> tuple[list[GridItem], dict[int, int]]:
-            photos = self.library.catalog().photos(list(ids))
-            items = [GridItem(p.id, p.path, None, p.date) for pid in ids if (p := photos.get(pid)) is not None]
-            return items, rows_by_id(items)
-
+        token = self.searches.begin("selection")
         self.pages.setCurrentIndex(PAGE_GRID)
-        self.io_runner.submit(load, lambda r: self._set_items(token, r, "photos"))
+        self.io_runner.submit(self.searches.photos_job(ids), lambda r: self._set_items(token, r, "photos"))
 
     def find_similar(self, image: int | str, by: str) -> None:
-        self.mode = "similar"
-        self._query_token += 1
-        token = self._query_token
+        token = self.searches.begin("similar")
         self.pages.setCurrentIndex(PAGE_GRID)
         self.status_label.setText("Looking for similar photos…")
         if isinstance(image, int):
-            photo = self.library.photo(image)
-            label = os.path.basename(photo.path) if photo is not None else f"photo {image}"
+            row = self.model.row_of(image)
+            label = os.path.basename(self.model.items[row].path) if row is not None else f"photo {image}"
         else:
             label = os.path.basename(image)
         self.search.blockSignals(True)
         self.search.setText("")
         self.search.setPlaceholderText(f"Photos that {'look like' if by == 'dino' else 'mean the same as'} {label}")
         self.search.blockSignals(False)
-        self.current_query = ""
-        folder = self.folder_filter
-        date_from, date_to = self.bar.date_range()
-        cutoff = self.relevant_only.isChecked()
-        self._submit_search(token, lambda: self.library.similar(image, by=by, folder=folder, date_from=date_from,
-                                                                date_to=date_to, cutoff=cutoff))
+        self._submit_search(token, self.searches.similar_job(image, by, self._filters()))
 
     def search_by_qimage(self, image: QImage) -> None:
         from PIL import Image
@@ -704,21 +711,14 @@ class MainWindow(QMainWindow):
         w, h, bpl = image.width(), image.height(), image.bytesPerLine()
         data = bytes(image.constBits())[: bpl * h]
         pil = Image.frombuffer("RGB", (w, h), data, "raw", "RGB", bpl, 1).copy()
-        self.mode = "similar"
-        self._query_token += 1
-        token = self._query_token
+        token = self.searches.begin("similar")
         self.pages.setCurrentIndex(PAGE_GRID)
         self.status_label.setText("Looking for similar photos…")
         self.search.blockSignals(True)
         self.search.setText("")
         self.search.setPlaceholderText("Photos that look like the pasted picture")
         self.search.blockSignals(False)
-        self.current_query = ""
-
-        def work() -> list[Any]:
-            return self.library.similar_to_vector(self.library.embed_image(pil, "dino"), by="dino")
-
-        self._submit_search(token, work)
+        self._submit_search(token, self.searches.image_job(pil, "dino"))
 
     def focus_search(self) -> None:
         self.search.setFocus()
@@ -752,10 +752,11 @@ class MainWindow(QMainWindow):
     # -- photo actions -------------------------------------------------------------------------
 
     def show_context_menu(self, photo_id: int, global_pos: QPoint) -> QMenu:
-        photo = self.library.photo(photo_id)
+        row = self.model.row_of(photo_id)  # the grid's own copy: no catalog read on the GUI thread
         menu = QMenu(self)
-        if photo is None:
+        if row is None:
             return menu
+        photo = self.model.items[row]
         similar_look = menu.addAction("Find similar (looks like)", lambda: self.find_similar(photo_id, "dino"))
         similar_look.setToolTip("Photos that look alike: composition, colours, the same scene (DINOv2)")
         similar_clip = menu.addAction("Find similar (same meaning)", lambda: self.find_similar(photo_id, "clip"))
@@ -777,7 +778,7 @@ class MainWindow(QMainWindow):
 
         ids = ids or [it.photo_id for it in self.model.items] or [photo_id]
         start = ids.index(photo_id) if photo_id in ids else 0
-        self.preview = PreviewDialog(ids, start, self.library.photo, self)
+        self.preview = PreviewDialog(ids, start, self.library, self)
         self.preview.current_changed.connect(self._follow_preview)
         self.preview.show()
         return self.preview
@@ -799,8 +800,7 @@ class MainWindow(QMainWindow):
             elif dlg.faces.isChecked() and not self.library.settings.faces:
                 self.library.settings = self.library.settings.with_(faces=True)
             for root in dlg.removed:
-                self.library.remove_root(root)
-                self.watcher.removePath(root)
+                self.remove_folder(root)
             for root in dlg.added:
                 self.add_folder(root, start=False)
             self.grid.set_cell_size(dlg.thumb.value())
@@ -838,7 +838,7 @@ class MainWindow(QMainWindow):
             stop = getattr(self.pages.widget(index), "stop", None)
             if callable(stop):
                 stop()
-        self._next_search = None
+        self.searches.drop_waiting()
         self.search_runner.wait(5000)
         self.io_runner.wait(5000)
         self.thumbs.pool.clear()

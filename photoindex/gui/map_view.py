@@ -9,6 +9,7 @@ QPixmaps); hovering shows a larger one. Shift-drag draws a lasso.
 
 from __future__ import annotations
 
+import logging
 import os
 import threading
 from collections import OrderedDict
@@ -28,8 +29,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from photoindex.core.maprender import folder_color
-from photoindex.gui.compat import keep_singletons_alive
+from photoindex.core.library import MapPoints, SpatialGrid, inside_polygon, score_colours
+
+log = logging.getLogger(__name__)
 
 BACKGROUND = QColor(24, 26, 31)
 THUMB_FROM_PX = 40.0  # thumbnails appear once a cell of this many pixels holds few enough photos
@@ -40,176 +42,14 @@ MAX_CELL_PX = 2000.0  # the deepest zoom: one photo's share of the map fills the
 COLOR_MODES = ("Folder", "Year", "Person", "Search score")
 SPACES = (("Meaning", "clip"), ("Look", "dino"))
 SCORE_MODE = COLOR_MODES.index("Search score")
-
-
-class SpatialGrid:
-    """Point indices bucketed into a G x G world-space grid and sorted by cell (cell = row * G +
-    col), so the points of a run of cells in one row are one contiguous slice of `order`."""
-
-    def __init__(self, xy: np.ndarray, priority: np.ndarray | None = None) -> None:
-        """priority: per point, higher is painted later (on top) within its cell."""
-        n = len(xy)
-        self.g = int(np.clip(np.sqrt(max(n, 1) / 4), 1, 512))
-        self.lo = xy.min(axis=0) if n else np.zeros(2)
-        span = (xy.max(axis=0) - self.lo) if n else np.ones(2)
-        self.cell = np.maximum(span, 1e-9) / self.g
-        cx, cy = self._cells(xy)
-        key = cy * self.g + cx
-        self.order = np.argsort(key, kind="stable") if priority is None else np.lexsort((priority, key))
-        self.all = np.arange(n) if priority is None else np.argsort(priority, kind="stable")
-        self.starts = np.searchsorted(key[self.order], np.arange(self.g * self.g + 1))
-
-    def _cells(self, xy: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        c = np.floor((xy - self.lo) / self.cell).astype(np.int64)
-        c = np.clip(c, 0, self.g - 1)
-        return c[:, 0], c[:, 1]
-
-    def query(self, x0: float, y0: float, x1: float, y1: float) -> np.ndarray | None:
-        """Indices of the points in cells touching the world rectangle; None means all of them."""
-        lo = np.floor((np.array([x0, y0]) - self.lo) / self.cell).astype(np.int64)
-        hi = np.floor((np.array([x1, y1]) - self.lo) / self.cell).astype(np.int64)
-        if (lo <= 0).all() and (hi >= self.g - 1).all():
-            return None
-        lo, hi = np.clip(lo, 0, self.g - 1), np.clip(hi, 0, self.g - 1)
-        if (np.array([x1, y1]) < self.lo).any() or (np.array([x0, y0]) > self.lo + self.cell * self.g).any():
-            return np.zeros(0, dtype=np.int64)
-        rows = np.arange(lo[1], hi[1] + 1)
-        a = self.starts[rows * self.g + lo[0]]
-        b = self.starts[rows * self.g + hi[0] + 1]
-        if len(rows) == 0 or int((b - a).sum()) == 0:
-            return np.zeros(0, dtype=np.int64)
-        return np.concatenate([self.order[i:j] for i, j in zip(a.tolist(), b.tolist(), strict=True) if j > i])
-
-
-def _inside_polygon(pts: np.ndarray, poly: np.ndarray) -> np.ndarray:
-    """Even-odd rule, vectorised over points (n, 2) against a polygon (m, 2)."""
-    inside = np.zeros(len(pts), dtype=bool)
-    x, y = pts[:, 0], pts[:, 1]
-    for (x1, y1), (x2, y2) in zip(poly, np.roll(poly, -1, axis=0), strict=True):
-        crosses = (y1 > y) != (y2 > y)
-        with np.errstate(divide="ignore", invalid="ignore"):
-            xc = x1 + (y - y1) * (x2 - x1) / (y2 - y1)
-        inside ^= crosses & (x < xc)
-    return inside
-
-
-def _folder_rgb(folder: str) -> int:
-    """ARGB32 of the folder's colour: the same as in the PNG that `photoindex map --out` draws."""
-    r, g, b = folder_color(folder)
-    return 0xFF000000 | (r << 16) | (g << 8) | b
-
-
-_RAMP = np.array([  # dim slate -> violet -> red-orange -> yellow (magma-like): low scores recede
-    [58, 62, 82], [92, 54, 140], [190, 60, 110], [245, 130, 50], [252, 230, 90],
-], dtype=np.float64)
-
-
-def _ramp(values: np.ndarray) -> np.ndarray:
-    """0..1 -> ARGB32 along _RAMP."""
-    v = np.clip(np.asarray(values, dtype=np.float64), 0, 1) * (len(_RAMP) - 1)
-    i = np.minimum(v.astype(np.int64), len(_RAMP) - 2)
-    f = (v - i)[:, None]
-    rgb = (_RAMP[i] * (1 - f) + _RAMP[i + 1] * f).astype(np.uint32)
-    return np.uint32(0xFF000000) | (rgb[:, 0] << 16) | (rgb[:, 1] << 8) | rgb[:, 2]
-
-
 ASYNC_FROM = 20_000  # above this many points, re-sorting the grid for a search leaves the GUI thread
-DIM = 0xFF3A3D45  # points without a value in the colour mode (no score, nobody known)
-
-
-class MapPoints:
-    """What the view shows of a layout, prepared in one go (off the GUI thread for a library's
-    map: 100,000 photos take ~1 s to read and colour): the points, their spatial grid, the
-    metadata it colours by and the colour of every point in each colour mode but the score."""
-
-    def __init__(self, ids: Any, xy: Any, meta: dict[int, dict[str, Any]] | None = None) -> None:
-        self.ids = np.asarray(ids, dtype=np.int64).reshape(-1)
-        self.xy = np.asarray(xy, dtype=np.float64).reshape(-1, 2)
-        # Screen maths in float32 (half the memory traffic per frame); zoom is capped (MAX_CELL_PX)
-        # so positions stay well inside float32's sub-pixel precision.
-        self.xy32 = self.xy.astype(np.float32)
-        self.grid = SpatialGrid(self.xy)
-        self.sorter = np.argsort(self.ids, kind="stable")
-        meta = meta or {}
-        self.paths: dict[int, str] = {k: m["path"] for k, m in meta.items() if m.get("path")}
-        n = len(self.ids)
-        if n > 1:
-            lo, hi = self.xy.min(axis=0), self.xy.max(axis=0)
-            area = float(np.prod(np.maximum(hi - lo, 1e-6)))
-            # A cell that would hold ~one photo if they were spread evenly, halved for clusters.
-            self.world_cell = float(np.sqrt(area / n)) / 2
-        else:
-            self.world_cell = 1.0
-        pids = self.ids.tolist()
-        years = np.fromiter((int((meta.get(pid) or {}).get("year") or 0) for pid in pids), dtype=np.float64, count=n)
-        year_cols = np.full(n, 0xFF808080, dtype=np.uint32)
-        known = years > 0
-        if known.any():
-            lo_y, hi_y = years[known].min(), years[known].max()
-            year_cols[known] = _ramp((years[known] - lo_y) / (hi_y - lo_y if hi_y > lo_y else 1.0))
-        self.colours = {
-            "Folder": _keyed_colours([os.path.dirname(self.paths.get(pid, "")) for pid in pids], _folder_rgb),
-            "Year": year_cols,
-            "Person": _keyed_colours([(meta.get(pid) or {}).get("person") for pid in pids],
-                                     lambda person: _folder_rgb(f"person:{person}")),
-        }
-
-    def __len__(self) -> int:
-        return len(self.ids)
-
-    def rows_of(self, photo_ids: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        """(row of each photo id in this map, whether it is in it at all)."""
-        if len(self.ids) == 0 or len(photo_ids) == 0:
-            return np.zeros(len(photo_ids), dtype=np.int64), np.zeros(len(photo_ids), dtype=bool)
-        pos = np.minimum(np.searchsorted(self.ids, photo_ids, sorter=self.sorter), len(self.ids) - 1)
-        rows = self.sorter[pos]
-        return rows, self.ids[rows] == photo_ids
-
-
-def _keyed_colours(keys: list[Any], colour_of: Any) -> np.ndarray:
-    """A colour per point from its key (folder, person), one colour_of call per distinct key;
-    points whose key is None stay dimmed."""
-    cache: dict[Any, int] = {}
-    cols = np.full(len(keys), DIM, dtype=np.uint32)
-    for k, key in enumerate(keys):
-        if key is None:
-            continue
-        rgb = cache.get(key)
-        if rgb is None:
-            rgb = cache[key] = colour_of(key)
-        cols[k] = rgb
-    return cols
-
-
-def score_colours(points: MapPoints, scores: dict[int, float]) -> tuple[np.ndarray, np.ndarray | None]:
-    """(colour per point, paint priority or None): a search's scores along the ramp, the rest
-    dimmed; higher scores are painted on top. Costs O(hits log n), not O(n) in Python."""
-    n = len(points)
-    cols = np.full(n, DIM, dtype=np.uint32)
-    if not scores or not n:
-        return cols, None
-    keys = np.fromiter(scores.keys(), dtype=np.int64, count=len(scores))
-    vals = np.fromiter(scores.values(), dtype=np.float64, count=len(scores))
-    rows, found = points.rows_of(keys)
-    found &= np.isfinite(vals)
-    if not found.any():
-        return cols, None
-    rows, vals = rows[found], vals[found]
-    lo, hi = float(vals.min()), float(vals.max())
-    cols[rows] = _ramp((vals - lo) / (hi - lo if hi > lo else 1.0))
-    priority = np.full(n, -np.inf)
-    priority[rows] = vals
-    return cols, priority
 
 
 def _load_map(library: Any, space: str) -> tuple[MapPoints, dict[str, Any]]:
     """Runs on a worker thread: the stored layout, what it is coloured by, and its status."""
-    from photoindex.core.layout2d import layout_status, load_layout, map_meta
-
-    cat = library.catalog()
-    ids, xy = load_layout(cat, space)
-    meta = map_meta(cat, ids.tolist()) if len(ids) else {}
-    return MapPoints(ids, xy, meta), layout_status(cat, space)
+    ids, xy = library.map.load(space)
+    meta = library.map.meta(ids.tolist()) if len(ids) else {}
+    return MapPoints(ids, xy, meta), library.map.status(space)
 
 
 class _ThumbSignals(QObject):
@@ -245,14 +85,13 @@ class _LayoutWorker(QThread):
         self.cancel = threading.Event()
 
     def run(self) -> None:
-        from photoindex.core.layout2d import layout_job
-
         phase = "done"
         try:
-            for p in layout_job(self.library.catalog(), self.space, full=self.full, cancel=self.cancel):
+            for p in self.library.map.update(self.space, full=self.full, cancel=self.cancel):
                 phase = p.phase
                 self.progressed.emit(p.done, p.total)
         except Exception as exc:  # reported in the view, never crashes the app
+            log.exception("map layout failed")
             phase = f"error: {exc}"
         self.done.emit(phase)
 
@@ -423,7 +262,6 @@ class MapCanvas(QWidget):
     # -- painting --------------------------------------------------------------------------------
 
     def paintEvent(self, event: Any) -> None:
-        keep_singletons_alive()
         painter = QPainter(self)
         try:
             self._paint(painter)
@@ -560,7 +398,6 @@ class MapCanvas(QWidget):
         self.pool.start(_ThumbJob(pid, self.view.thumb_paths(pid), self._signals))
 
     def _thumb_loaded(self, pid: int, img: QImage) -> None:
-        keep_singletons_alive()  # every emit that brought us here dropped a reference to True
         if img.isNull():
             self._failed.add(pid)  # no thumbnail and no readable file: it stays a point
             self.update()
@@ -660,7 +497,7 @@ class MapCanvas(QWidget):
         s = self.to_screen(self.xy[cand])
         box = (s[:, 0] >= x0) & (s[:, 0] <= x1) & (s[:, 1] >= y0) & (s[:, 1] <= y1)
         cand, s = cand[box], s[box]
-        return [int(i) for i in self.ids[cand[_inside_polygon(s, poly)]]]
+        return [int(i) for i in self.ids[cand[inside_polygon(s, poly)]]]
 
     def _hover(self, pos: QPoint) -> None:
         pid = self.photo_at(pos)
@@ -757,9 +594,7 @@ class MapView(QWidget):
     def thumb_paths(self, pid: int) -> list[str]:
         out = []
         if self.library is not None:
-            from photoindex.core.thumbs import thumb_path
-
-            out.append(os.fspath(thumb_path(self.library.settings.thumbs_dir, pid)))
+            out.append(os.fspath(self.library.thumbnail_path(pid)))
         if pid in self.paths:
             out.append(self.paths[pid])
         return out
@@ -775,9 +610,7 @@ class MapView(QWidget):
         """
         ids = np.asarray(ids, dtype=np.int64).reshape(-1)
         if meta is None and paths is None and self.library is not None and len(ids):
-            from photoindex.core.layout2d import map_meta
-
-            meta = map_meta(self.library.catalog(), ids.tolist())
+            meta = self.library.map.meta(ids.tolist())
         if paths is not None:
             meta = {int(k): {"path": v} for k, v in paths.items()}
         self.show_points(MapPoints(ids, xy, meta))
@@ -917,7 +750,6 @@ class MapView(QWidget):
             self.status.setText("Cancelling…")
 
     def _on_progress(self, done: int, total: int) -> None:
-        keep_singletons_alive()
         self.progress.setRange(0, max(total, 1))
         self.progress.setValue(done)
 

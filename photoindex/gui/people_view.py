@@ -3,8 +3,7 @@ selected. Rename inline, merge (select several, or drag one onto another), split
 sub-groups found inside, hide; on a face: Not this person, Move to another person.
 
 Every catalog read and write runs on a worker (TaskRunner); results come back by signal and the
-view reloads. The widget only needs `library.catalog()` (a catalog for the calling thread) and
-`library.settings.faces_dir`.
+view reloads. The widget only needs `library.people`, the facade's part for faces and people.
 """
 
 from __future__ import annotations
@@ -335,16 +334,14 @@ class PeopleView(QWidget):
 
     def reload(self) -> None:
         """Read the people (and their cover crops) on the worker, then show them."""
-        from photoindex.core.faces import face_crop_path, list_people
-
-        faces_dir = self.library.settings.faces_dir
+        people_part = self.library.people
         include_hidden = self.show_hidden
         self._loads += 1
         token = self._loads
 
         def load() -> tuple[list[Any], dict[int, QImage]]:
-            people = list_people(self.library.catalog(), include_hidden=include_hidden)
-            covers = {p.id: QImage(str(face_crop_path(faces_dir, p.cover_face_id))) for p in people if p.cover_face_id}
+            people = people_part.all(include_hidden=include_hidden)
+            covers = {p.id: QImage(str(people_part.crop_path(p.cover_face_id))) for p in people if p.cover_face_id}
             return people, covers
 
         self._submit(load, lambda r: self._loaded(token, r), self._error)
@@ -387,13 +384,11 @@ class PeopleView(QWidget):
 
     def load_faces(self, person_id: int) -> None:
         """Show one person's faces under the grid (for Not this person and Move to…)."""
-        from photoindex.core.faces import face_crop_path, faces_of_person
-
-        faces_dir = self.library.settings.faces_dir
+        people_part = self.library.people
 
         def load() -> tuple[list[Any], dict[int, QImage]]:
-            faces = faces_of_person(self.library.catalog(), person_id)
-            return faces, {f.id: QImage(str(face_crop_path(faces_dir, f.id))) for f in faces}
+            faces = people_part.faces_of(person_id)
+            return faces, {f.id: QImage(str(people_part.crop_path(f.id))) for f in faces}
 
         def show(result: tuple[list[Any], dict[int, QImage]]) -> None:
             if self.selected_ids() != [person_id]:
@@ -423,56 +418,36 @@ class PeopleView(QWidget):
         self._submit(fn, done, self._error)
 
     def rename(self, person_id: int, name: str) -> None:
-        from photoindex.core.faces import rename_person
-
-        self._edit(lambda: rename_person(self.library.catalog(), person_id, name))
+        self._edit(lambda: self.library.people.rename(person_id, name))
 
     def merge(self, ids: list[int]) -> None:
         """Merge these people into one (a named one is kept); undo with Split."""
-        from photoindex.core.faces import merge_people
-
         ids = list(dict.fromkeys(ids))
         if len(ids) >= 2:
-            self._edit(lambda: merge_people(self.library.catalog(), ids),
+            self._edit(lambda: self.library.people.merge(ids),
                        f"Merged {len(ids)} people. Wrong? Split them again from the right-click menu.")
 
     def merge_selected(self) -> None:
         self.merge(self.selected_ids())
 
     def hide(self, person_id: int, hidden: bool = True) -> None:
-        from photoindex.core.faces import hide_person
-
-        self._edit(lambda: hide_person(self.library.catalog(), person_id, hidden))
+        self._edit(lambda: self.library.people.hide(person_id, hidden))
 
     def not_this_person(self, face_ids: list[int]) -> None:
-        from photoindex.core.faces import remove_face_from_person
-
-        def run() -> None:
-            cat = self.library.catalog()
-            for fid in face_ids:
-                remove_face_from_person(cat, fid)
-
-        self._edit(run, f"Removed {len(face_ids)} face{'s' if len(face_ids) != 1 else ''}; they will not come back.")
+        face_ids = list(face_ids)
+        self._edit(lambda: self.library.people.remove_faces(face_ids), f"Removed {len(face_ids)} face{'s' if len(face_ids) != 1 else ''}; they will not come back.")
 
     def move_faces(self, face_ids: list[int], person_id: int) -> None:
-        from photoindex.core.faces import move_face
-
-        def run() -> None:
-            cat = self.library.catalog()
-            for fid in face_ids:
-                move_face(cat, fid, person_id)
-
-        self._edit(run)
+        face_ids = list(face_ids)
+        self._edit(lambda: self.library.people.move_faces(face_ids, person_id))
 
     def split(self, person_id: int) -> None:
         """Find the sub-groups inside this person (on the worker), then offer them in a dialog."""
-        from photoindex.core.faces import face_crop_path, split_person
-
-        faces_dir = self.library.settings.faces_dir
+        people_part = self.library.people
 
         def propose() -> tuple[list[list[int]], dict[int, QImage]]:
-            groups = split_person(self.library.catalog(), person_id)
-            return groups, {f: QImage(str(face_crop_path(faces_dir, f))) for g in groups for f in g[:12]}
+            groups = people_part.split_proposal(person_id)
+            return groups, {f: QImage(str(people_part.crop_path(f))) for g in groups for f in g[:12]}
 
         self._submit(propose, lambda r: self._offer_split(person_id, *r), self._error)
 
@@ -485,10 +460,8 @@ class PeopleView(QWidget):
         self.split_dialog.open()
 
     def apply_split(self, person_id: int, groups: list[list[int]]) -> None:
-        from photoindex.core.faces import split_person
-
         if len(groups) >= 2:
-            self._edit(lambda: split_person(self.library.catalog(), person_id, apply=True, groups=groups),
+            self._edit(lambda: self.library.people.split(person_id, groups),
                        f"Split into {len(groups)} people.")
 
     # -- menus ---------------------------------------------------------------------------------
@@ -556,10 +529,5 @@ class PeopleView(QWidget):
             self.photosRequested.emit([self.faces_model.faces[row].photo_id])
 
     def _request_photos(self, person_ids: list[int]) -> None:
-        from photoindex.core.faces import person_photo_ids
-
-        def load() -> list[int]:
-            cat = self.library.catalog()
-            return list(dict.fromkeys(pid for p in person_ids for pid in person_photo_ids(cat, p)))
-
-        self._submit(load, self.photosRequested.emit, self._error)
+        people_part = self.library.people
+        self._submit(lambda: people_part.photo_ids_of(person_ids), self.photosRequested.emit, self._error)

@@ -2,35 +2,47 @@
 
 from __future__ import annotations
 
+import logging
 import os
 import time
-from collections.abc import Callable
+from typing import Any
 
 from PySide6.QtCore import QObject, QRunnable, Qt, QThreadPool, Signal
 from PySide6.QtGui import QImage, QKeyEvent, QPixmap
 from PySide6.QtWidgets import QDialog, QLabel, QSizePolicy, QVBoxLayout
 
+log = logging.getLogger(__name__)
+
 
 class _Signals(QObject):
+    found = Signal(int, object)
     loaded = Signal(int, QImage)
 
 
-class _Decode(QRunnable):
-    def __init__(self, token: int, path: str, side: int, signals: _Signals) -> None:
+class _Load(QRunnable):
+    """On the pool: the photo's record from the catalog (never on the GUI thread), then the
+    image at about the size shown (the core's decoder: EXIF orientation, HEIC, RAW previews)."""
+
+    def __init__(self, token: int, photo_id: int, library: Any, side: int, signals: _Signals) -> None:
         super().__init__()
-        self.token, self.path, self.side, self.signals = token, path, side, signals
+        self.token, self.photo_id, self.library, self.side, self.signals = token, photo_id, library, side, signals
 
     def run(self) -> None:
+        try:
+            photo = self.library.photo(self.photo_id)
+        except Exception:
+            log.exception("reading photo %s for the preview", self.photo_id)
+            photo = None
+        self.signals.found.emit(self.token, photo)
+        if photo is None:
+            return
         img = QImage()
         try:
-            from photoindex.core.imageio import load_image
-
-            decoded = load_image(self.path, min_side=self.side)
-            pil = decoded.image
+            pil = self.library.preview_image(photo.path, self.side)
             data = pil.tobytes("raw", "RGB")
             img = QImage(data, pil.width, pil.height, pil.width * 3, QImage.Format.Format_RGB888).copy()
-        except Exception:
-            pass
+        except Exception as exc:
+            log.info("preview: cannot show %s: %s", photo.path, exc)
         self.signals.loaded.emit(self.token, img)
 
 
@@ -39,12 +51,12 @@ class PreviewDialog(QDialog):
 
     current_changed = Signal(int)
 
-    def __init__(self, photo_ids: list[int], start: int, photo_of: Callable[[int], object], parent=None) -> None:
+    def __init__(self, photo_ids: list[int], start: int, library: Any, parent=None) -> None:
         super().__init__(parent)
         self.setWindowTitle("Preview")
         self.photo_ids = photo_ids
         self.pos = start
-        self.photo_of = photo_of
+        self.library = library
         self._token = 0
         self._pixmap: QPixmap | None = None
         self.image = QLabel(alignment=Qt.AlignmentFlag.AlignCenter)
@@ -59,6 +71,7 @@ class PreviewDialog(QDialog):
         self.pool = QThreadPool(self)
         self.pool.setMaxThreadCount(1)
         self._signals = _Signals()
+        self._signals.found.connect(self._found)
         self._signals.loaded.connect(self._loaded)
         self.resize(1000, 760)
         self.show_current()
@@ -68,10 +81,15 @@ class PreviewDialog(QDialog):
         return self.photo_ids[self.pos]
 
     def show_current(self) -> None:
-        photo = self.photo_of(self.current_id)
         self._token += 1
         self._pixmap = None
-        self.image.setText("Loading…")
+        self.image.setText(self.tr("Loading…"))
+        self.current_changed.emit(self.current_id)
+        self.pool.start(_Load(self._token, self.current_id, self.library, 1400, self._signals))
+
+    def _found(self, token: int, photo: Any) -> None:
+        if token != self._token:
+            return
         if photo is None:
             self.info.setText("This photo is no longer in the library.")
             return
@@ -82,8 +100,6 @@ class PreviewDialog(QDialog):
             f"<br><span style='color:gray'>{photo.path}</span> &nbsp; ({self.pos + 1} of {len(self.photo_ids)})"
         )
         self.setWindowTitle(os.path.basename(photo.path))
-        self.current_changed.emit(self.current_id)
-        self.pool.start(_Decode(self._token, photo.path, 1400, self._signals))
 
     def _loaded(self, token: int, img: QImage) -> None:
         if token != self._token:

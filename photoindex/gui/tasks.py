@@ -86,7 +86,7 @@ class IndexWorker(QThread):
 
     def __init__(self, library: Any, paths: list[str] | None = None, parent: QObject | None = None) -> None:
         super().__init__(parent)
-        from photoindex.core.pipeline import Control
+        from photoindex.core.library import Control
 
         self.library = library
         self.paths = paths or []

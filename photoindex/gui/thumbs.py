@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import itertools
+import logging
 import os
 from collections import OrderedDict
 from pathlib import Path
@@ -18,7 +19,9 @@ from urllib.parse import quote
 from PySide6.QtCore import QObject, QRunnable, Qt, QThreadPool, Signal
 from PySide6.QtGui import QImage, QImageReader, QPixmap
 
-from photoindex.core.thumbs import THUMB_BOX, thumb_path
+from photoindex.core.library import make_thumbnail, thumb_path
+
+log = logging.getLogger(__name__)
 
 MAX_PENDING = 300  # about three screens of cells; older requests are dropped when it overflows
 
@@ -53,12 +56,10 @@ def load_thumbnail(photo_id: int, path: str, thumbs_dir: Path, box: tuple[int, i
             img = QImage(fd)
     if img.isNull():
         try:
-            from photoindex.core.imageio import load_image, save_thumbnail
-
-            decoded = load_image(path, min_side=THUMB_BOX)
-            save_thumbnail(decoded.image, cached, THUMB_BOX)
+            make_thumbnail(path, cached)
             img = QImage(str(cached))
-        except Exception:
+        except Exception as exc:
+            log.info("no thumbnail for %s: %s", path, exc)
             return QImage()
     if img.isNull():
         return img
@@ -95,7 +96,8 @@ class ThumbnailCache(QObject):
     ready = Signal(int)
 
     def __init__(self, thumbs_dir: Path, box: tuple[int, int] = (256, 192), capacity: int = 3000,
-                 parent: QObject | None = None) -> None:
+                 parent: QObject | None = None, threads: int | None = None) -> None:
+        """threads: the library's CPU thread setting (Settings.cpu_threads()); at most 3 loaders."""
         super().__init__(parent)
         self.thumbs_dir = thumbs_dir
         self.box = box
@@ -106,7 +108,7 @@ class ThumbnailCache(QObject):
         self._failed: set[int] = set()
         self._tickets = itertools.count(1)
         self.pool = QThreadPool(self)
-        self.pool.setMaxThreadCount(max(1, min(3, (os.cpu_count() or 2))))
+        self.pool.setMaxThreadCount(max(1, min(3, threads or os.cpu_count() or 2)))
         self._signals = _Signals()
         self._signals.loaded.connect(self._on_loaded)
 

@@ -96,11 +96,11 @@ def test_cancel_and_resume_indexing(qtbot, window, tmp_path: Path) -> None:
     window.cancel_indexing()
     qtbot.waitUntil(lambda: window.worker.isFinished(), timeout=WAIT)
     assert "cancelled" in window.status_label.text().lower()
-    done = window.library.catalog().counts()["ok"]
+    done = window.library.real_catalog().counts()["ok"]
     assert done < 40
     window.start_indexing()
     qtbot.waitUntil(lambda: window.worker.isFinished(), timeout=WAIT)
-    assert window.library.catalog().counts()["ok"] == 40
+    assert window.library.real_catalog().counts()["ok"] == 40
 
 
 def test_preview_opens_steps_and_closes(qtbot, window, tmp_path: Path) -> None:
@@ -109,7 +109,7 @@ def test_preview_opens_steps_and_closes(qtbot, window, tmp_path: Path) -> None:
     first = window.model.items[0].photo_id
     dlg = window.open_preview(first)
     qtbot.waitUntil(lambda: dlg._pixmap is not None, timeout=WAIT)
-    assert str(window.library.photo(first).width) in dlg.info.text()
+    assert str(window.library.real_catalog().photo(first).width) in dlg.info.text()
     assert dlg.photo_ids[:2] == [it.photo_id for it in window.model.items[:2]]  # steps in the grid's order
     qtbot.keyClick(dlg, Qt.Key.Key_Right)
     assert dlg.current_id == dlg.photo_ids[1]

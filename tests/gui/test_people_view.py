@@ -3,8 +3,6 @@ Descriptors are dlib-like synthetic ones: the view, not the models, is under tes
 
 from __future__ import annotations
 
-import threading
-
 import numpy as np
 import pytest
 
@@ -24,13 +22,13 @@ def people_library(tiny_settings):
     from PIL import Image
 
     from photoindex.core.library import Library
+    from tests.gui.conftest import record_gui_thread_catalog
 
     lib = Library(tiny_settings)
-    cat = lib.catalog()
     rng = np.random.default_rng(0)
     centres = [(rng.normal(size=128) * 0.056).astype(np.float32) for _ in SIZES]
     colours = ["red", "green", "blue"]
-    with cat.transaction():
+    with lib.writer.transaction() as cat:
         n = 0
         for centre, size, colour in zip(centres, SIZES, colours, strict=True):
             for _ in range(size):
@@ -40,20 +38,9 @@ def people_library(tiny_settings):
                 F.save_faces(cat, pid, [face], Image.new("RGB", (100, 100), colour), (100, 100),
                              tiny_settings.faces_dir)
                 n += 1
-    F.recluster(cat)
-    gui_thread_calls: list[str] = []
-    real_catalog = lib.catalog
-
-    def catalog():
-        if threading.current_thread() is threading.main_thread():
-            gui_thread_calls.append("catalog() on the GUI thread")
-        return real_catalog()
-
-    lib.catalog = catalog
-    lib.gui_thread_calls = gui_thread_calls
-    lib.real_catalog = real_catalog  # for the test's own checks
+    lib.people.recluster()
+    lib.gui_thread_calls = record_gui_thread_catalog(lib)
     yield lib
-    lib.catalog = real_catalog
     lib.close()
 
 

@@ -27,8 +27,6 @@ COMMANDS = ("index", "search", "similar", "status", "people", "map", "doctor", "
 EXIT_ERROR = 1
 EXIT_USAGE = 2
 EXIT_INTERRUPTED = 130
-MAX_QUERY_WEIGHT = 1000.0
-"""A query term's weight beyond this is a typo, and past ~1e38 it is infinite in float32."""
 
 log = logging.getLogger(__name__)
 
@@ -283,25 +281,13 @@ def _filters(args: argparse.Namespace) -> dict[str, Any]:
     }
 
 
-def _check_query_weights(query: str) -> None:
-    from photoindex.core.search import parse_query
-    from photoindex.core.types import PhotoindexError
-
-    for term in parse_query(query):
-        if not math.isfinite(term.weight) or abs(term.weight) > MAX_QUERY_WEIGHT:
-            raise PhotoindexError(
-                f"query weight out of range for {term.text!r}: use a number up to {MAX_QUERY_WEIGHT:g}, e.g. 2:sunset"
-            )
-
-
 def cmd_search(args: argparse.Namespace, library: Any) -> int:
     query = " ".join(args.query)
-    _check_query_weights(query)
     kw = _filters(args)
     if getattr(args, "person", None):
         from photoindex.cli_people import person_photo_filter
 
-        kw["allowed_ids"] = person_photo_filter(library.catalog(), args.person)
+        kw["allowed_ids"] = person_photo_filter(library, args.person)
     if _HANGUL.search(query) and not library.settings.random_weights and "xlm" not in library.settings.clip_model:
         print(
             "photoindex: hint: the default CLIP model understands English best; for Korean queries set "

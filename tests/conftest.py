@@ -11,6 +11,13 @@ os.environ["HF_HUB_OFFLINE"] = "1"
 os.environ["TRANSFORMERS_OFFLINE"] = "1"
 os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
 os.environ["PHOTOINDEX_WEIGHTS"] = "random"
+# Never the user's settings file or log: one private pair for the whole run (tests that check the
+# file or the log set their own).
+import tempfile  # noqa: E402
+
+_PRIVATE = tempfile.mkdtemp(prefix="photoindex-tests-")
+os.environ["PHOTOINDEX_CONFIG"] = os.path.join(_PRIVATE, "settings.toml")
+os.environ["PHOTOINDEX_LOG_DIR"] = os.path.join(_PRIVATE, "log")
 
 import pytest  # noqa: E402
 

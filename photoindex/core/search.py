@@ -7,6 +7,7 @@ distribution of scores over the library instead of always returning k hits.
 
 from __future__ import annotations
 
+import math
 import os
 import re
 from dataclasses import dataclass
@@ -15,7 +16,10 @@ from statistics import NormalDist
 import numpy as np
 
 from photoindex.core.imageio import is_photo_name
+from photoindex.core.types import PhotoindexError
 
+MAX_WEIGHT = 1000.0
+"""A term may count up to this many times another (a 400-digit weight overflows to infinity)."""
 _SPLIT = re.compile(r"\s+([+-])\s+")
 _WEIGHT = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*:\s*(.+)$")
 
@@ -57,6 +61,8 @@ def parse_query(query: str) -> list[Term]:
         m = _WEIGHT.match(raw)
         if m and not os.path.exists(raw):
             weight, raw = float(m.group(1)), m.group(2).strip()
+            if not (math.isfinite(weight) and weight <= MAX_WEIGHT):
+                raise PhotoindexError(f"a term's weight must be a number up to {MAX_WEIGHT:g}, not {m.group(1)[:20]!r}")
         text = os.path.expanduser(raw.strip("\"'"))
         is_image = is_photo_name(text) and os.path.isfile(text)
         terms.append(Term(text if is_image else raw, s * weight, is_image))

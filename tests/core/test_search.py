@@ -53,3 +53,16 @@ def test_cutoff_keeps_near_duplicates_even_in_a_crowded_library() -> None:
     sample = np.random.default_rng(2).normal(0.95, 0.02, 500).astype(np.float32)
     scores = np.array([1.0, 0.985, 0.97, 0.96], np.float32)
     assert cutoff_count(scores, sample, population=500) == 2
+
+
+def test_a_weight_that_is_not_a_sane_number_is_one_clear_error() -> None:
+    """A 400-digit weight overflowed to infinity and every score became NaN (printed as `NaN`,
+    which is not JSON); the window's search box goes through the same parser."""
+    import pytest
+
+    from photoindex.core.types import PhotoindexError
+
+    assert parse_query("2:sunset")[0].weight == 2.0
+    for bad in ("9" * 400 + ":sunset", "1001:sunset"):
+        with pytest.raises(PhotoindexError, match="weight"):
+            parse_query(f"beach + {bad}")

@@ -167,14 +167,17 @@ def test_defaults_and_the_fields_others_read(file: Path) -> None:
     assert set(s.describe()) == set(KEYS)
 
 
-def test_face_min_size_reaches_the_face_analyzer(file: Path) -> None:
-    from photoindex.core.faces.analyze import DEFAULT_MIN_FACE, DEFAULT_MIN_SCORE, _setting
+def test_face_min_size_reaches_the_face_analyzer(file: Path, tmp_path: Path) -> None:
+    from photoindex.core.faces.analyze import DEFAULT_MIN_FACE, DEFAULT_MIN_SCORE, FaceAnalyzer
+    from tests.conftest import SHARED_ASSETS
 
-    s = resolve_settings(environ={"PHOTOINDEX_FACE_MIN_SIZE": "64"}, file=file)
-    assert _setting(s, "face_min_size", "PHOTOINDEX_FACE_MIN_SIZE", DEFAULT_MIN_FACE) == 64
-    d = resolve_settings(environ={}, file=file)
-    assert _setting(d, "face_min_size", "PHOTOINDEX_FACE_MIN_SIZE", 0) == DEFAULT_MIN_FACE
-    assert _setting(d, "face_min_score", "PHOTOINDEX_FACE_MIN_SCORE", 0) == DEFAULT_MIN_SCORE
+    models = {"PHOTOINDEX_MODELS_DIR": str(SHARED_ASSETS / "models"), "PHOTOINDEX_HOME": str(tmp_path)}
+    s = resolve_settings(environ={**models, "PHOTOINDEX_FACE_MIN_SIZE": "64"}, file=file)
+    assert FaceAnalyzer(s).min_face == 64
+    save_settings_file({"face_min_score": 0.5}, file)
+    d = resolve_settings(environ=models, file=file)
+    analyzer = FaceAnalyzer(d)
+    assert analyzer.min_face == DEFAULT_MIN_FACE and analyzer.min_score == 0.5 != DEFAULT_MIN_SCORE
 
 
 def test_concurrent_saves_never_leave_a_broken_file(file: Path) -> None:

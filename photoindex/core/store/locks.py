@@ -97,8 +97,13 @@ class IndexLock:
         except (OSError, ValueError, KeyError, TypeError):
             return None
 
-    def busy_message(self) -> str:
+    def busy_message(self, patience_s: float = 1.0) -> str:
+        # The holder writes its note just after it takes the lock: give it a moment.
+        deadline = time.monotonic() + patience_s
         holder = self.holder()
+        while (holder is None or not _alive(holder.pid)) and time.monotonic() < deadline:
+            time.sleep(0.05)
+            holder = self.holder()
         if holder is None or not _alive(holder.pid):
             # Just taken (the holder has not written its note yet) or a note left by a dead one.
             who = "another process"

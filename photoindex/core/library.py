@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import os
 import threading
 import time
@@ -11,14 +12,18 @@ from typing import Any
 
 import numpy as np
 
-from photoindex.config import Settings
+from photoindex.config import Settings, resolve_settings
+from photoindex.core.imageio import is_photo_name
+from photoindex.core.library_parts import MapPart, PeoplePart
+from photoindex.core.mapmodel import DIM, MapPoints, SpatialGrid, folder_color, inside_polygon, score_colours
 from photoindex.core.pipeline import Control, index_library
 from photoindex.core.search import combine, cutoff_count, parse_query
 from photoindex.core.store.backup import backup_if_due
 from photoindex.core.store.catalog import Catalog
 from photoindex.core.store.locks import IndexLock
 from photoindex.core.store.vectors import VectorIndex
-from photoindex.core.thumbs import thumb_path
+from photoindex.core.store.writer import CatalogWriter
+from photoindex.core.thumbs import THUMB_BOX, thumb_path
 from photoindex.core.types import (
     SPACE_CLIP,
     SPACE_DINO,
@@ -31,10 +36,26 @@ from photoindex.core.types import (
     Progress,
 )
 
+# What the window may use besides Library (it imports nothing else from the core but types).
+__all__ = ["DIM", "THUMB_BOX", "Control", "Library", "MapPoints", "SpatialGrid", "folder_color", "inside_polygon",
+           "is_photo_name", "make_thumbnail", "score_colours", "thumb_path", "wait_for"]
+
+log = logging.getLogger(__name__)
+
 
 class Library:
+    """One photo library: the only door to its catalog, caches and models.
+
+    Reads go through `catalog()`, a read-only connection per thread; every write goes through
+    `writer`, the single writer. `people` and `map` are the parts for faces and the 2-D map."""
+
     def __init__(self, settings: Settings | None = None) -> None:
-        self.settings = settings or Settings()
+        self.settings = settings or resolve_settings()
+        self.writer = CatalogWriter(self.settings.catalog_path)
+        with self.writer.locked():
+            pass  # opens (creates, migrates) the catalog: a newer or damaged one is refused here
+        self.people = PeoplePart(self)
+        self.map = MapPart(self)
         self._lock = threading.Lock()
         self._by_thread: dict[int, Catalog] = {}
         self._stamps: dict[int, dict[str, tuple[int, int]]] = {}
@@ -57,7 +78,7 @@ class Library:
         with self._lock:
             cat = self._by_thread.get(ident)
             if cat is None:
-                cat = self._by_thread[ident] = Catalog(self.settings.catalog_path)
+                cat = self._by_thread[ident] = Catalog(self.settings.catalog_path, read_only=True)
                 self._catalogs.append(cat)
         return cat
 
@@ -68,10 +89,11 @@ class Library:
                 try:
                     cat.close()
                 except Exception:
-                    pass
+                    log.exception("closing a catalog connection")
             self._catalogs.clear()
             self._by_thread.clear()
             self._stamps.clear()
+        self.writer.close()
 
     def embedder(self, space: str) -> Any:
         with self._lock:
@@ -103,28 +125,35 @@ class Library:
                 idx = self._indexes[space] = VectorIndex(self.settings.index_dir, space)
         cat = self.catalog()
         # Cheap "did anything change?" first: data_version moves when another connection
-        # commits, total_changes when this one writes. Only then count the vectors.
+        # commits, total_changes when this one writes. Only then look at the space's vectors.
         stamp = (cat.conn.execute("PRAGMA data_version").fetchone()[0], cat.conn.total_changes)
         stamps = self._stamps.setdefault(id(cat), {})  # data_version is per connection
         if stamps.get(space) == stamp and space in self._sync_state:
             return idx
-        state = (cat.max_seq(space), self._count_vectors(cat, space))
+        state = self._vector_state(cat, space)
         if self._sync_state.get(space) != state:
-            idx.sync(cat)
+            idx.sync(cat)  # reads the catalog after `state` was taken: never behind it
             self._sync_state[space] = state
         stamps[space] = stamp
         return idx
 
     @staticmethod
-    def _count_vectors(cat: Catalog, space: str) -> int:
-        return int(cat.conn.execute("SELECT count(*) FROM embeddings WHERE space = ?", (space,)).fetchone()[0])
+    def _vector_state(cat: Catalog, space: str) -> tuple[int, int]:
+        """(max seq, count) of the space's vectors: enough to tell that they changed, because
+        seqs only grow (Catalog.last_seq): a write gives its rows a seq above every earlier one,
+        so if the max did not move the rows are a subset of the earlier ones, and the same count
+        makes them the same rows. (A model switch with no vectors changes nothing searchable.)"""
+        row = cat.conn.execute(
+            "SELECT coalesce(max(seq), 0), count(*) FROM embeddings WHERE space = ?", (space,)
+        ).fetchone()
+        return int(row[0]), int(row[1])
 
     def save_indexes(self) -> None:
         for idx in list(self._indexes.values()):
             try:
                 idx.save()
             except OSError:
-                pass  # a cache: rebuilt from the catalog next time
+                pass  # logged by save(); a cache: the next start catches up or rebuilds from the catalog
 
     # -- folders and indexing ------------------------------------------------------------------
 
@@ -136,13 +165,31 @@ class Library:
         if not os.path.isdir(root):
             raise PhotoindexError(f"not a folder: {root}")
         lib = os.path.realpath(self.settings.library_dir)
-        if os.path.realpath(root) == lib:
-            raise PhotoindexError("that is photoindex's own data folder")
-        self.catalog().add_root(root)
+        real = os.path.realpath(root)
+        if real == lib or real.startswith(lib.rstrip(os.sep) + os.sep):
+            raise PhotoindexError(f"{root} is inside photoindex's own data folder ({lib}); add a photo folder instead")
+        with self.writer.transaction() as cat:
+            cat.add_root(root)
         return root
 
     def remove_root(self, path: str) -> int:
-        return self.catalog().remove_root(os.path.abspath(path))
+        """Forget a folder and its photos (the files are never touched). Thousands of rows:
+        call it from a worker thread, never from the GUI thread."""
+        with self.writer.transaction() as cat:
+            return cat.remove_root(os.path.abspath(path))
+
+    def folders(self) -> list[str]:
+        """Every folder that holds an indexed photo, sorted."""
+        return [r[0] for r in self.catalog().conn.execute("SELECT DISTINCT folder FROM photos ORDER BY folder")]
+
+    def photo_ids_matching(
+        self, folder: str | None = None, date_from: float | None = None, date_to: float | None = None
+    ) -> np.ndarray:
+        """Ids of indexed photos inside a folder (recursively) and a date range (inclusive)."""
+        return self.catalog().photo_ids_matching(folder, date_from, date_to)
+
+    def photos_by_id(self, ids: Iterable[int]) -> dict[int, Photo]:
+        return self.catalog().photos(list(ids))
 
     def index(
         self,
@@ -185,17 +232,12 @@ class Library:
                 if warning:
                     warnings.append(warning)
             report = yield from index_library(
-                self.settings, roots, embedders, control=control, face_analyzer=analyzer
+                self.settings, roots, embedders, writer=self.writer, control=control, face_analyzer=analyzer
             )
             report.warnings = warnings + report.warnings
             if analyzer is not None and not report.cancelled:
-                try:
-                    from photoindex.core.faces import recluster
-
-                    yield Progress("faces", 0, 1, current="grouping faces into people…")
-                    recluster(self.catalog(), cancel=control.cancel_event if control else None)
-                except ImportError:
-                    pass
+                yield Progress("faces", 0, 1, current="grouping faces into people…")
+                self.people.recluster(cancel=control.cancel_event if control else None)
             for space in SPACES:
                 self.vector_index(space)
             self.save_indexes()
@@ -225,24 +267,26 @@ class Library:
 
     def delete_face_data(self) -> None:
         """Face recognition switched off: every face, person and crop is deleted."""
-        from photoindex.core.faces import delete_all_face_data
-
-        delete_all_face_data(self.catalog(), self.settings.faces_dir)
+        self.people.delete_all()
 
     # -- reading -------------------------------------------------------------------------------
 
     def status(self) -> dict[str, Any]:
+        """Counts, folders, models, every photo that failed and every folder that could not be
+        read at the last scan (a folder under a root that has since been removed is left out)."""
         cat = self.catalog()
         counts = cat.counts()
+        roots = cat.roots()
         return {
             "library": str(self.settings.library_dir),
-            "roots": cat.roots(),
+            "roots": roots,
             "photos": counts["ok"],
             "pending": counts["pending"],
             "failed": counts["failed"],
             "total_files": counts["total"],
             "models": {space: cat.model_key(space) for space in SPACES},
             "failures": [{"path": f.path, "reason": f.reason} for f in cat.failures()],
+            "folder_problems": [{"path": p, "reason": r} for p, r in cat.folder_problems(roots)],
         }
 
     def failures(self) -> list[Failure]:
@@ -256,6 +300,13 @@ class Library:
 
     def thumbnail_path(self, photo_id: int) -> Path:
         return thumb_path(self.settings.thumbs_dir, photo_id)
+
+    def preview_image(self, path: str, min_side: int) -> Any:
+        """A photo decoded for showing (PIL RGB, about min_side on its short side, EXIF
+        orientation applied; HEIC and RAW through their previews). Slow: off the GUI thread."""
+        from photoindex.core.imageio import load_image
+
+        return load_image(path, min_side=min_side).image
 
     # -- search --------------------------------------------------------------------------------
 
@@ -363,6 +414,13 @@ class Library:
             for pid, s in zip(ids, scores, strict=True)
             if int(pid) in photos and photos[int(pid)].status == "ok"
         ]
+
+
+def make_thumbnail(path: str, dest: Path) -> None:
+    """Make a photo's thumbnail again (a deleted cache file), written atomically. Slow: decode."""
+    from photoindex.core.imageio import load_image, save_thumbnail
+
+    save_thumbnail(load_image(path, min_side=THUMB_BOX).image, dest, THUMB_BOX)
 
 
 def wait_for(gen: Generator[Progress, None, IndexReport], on_progress: Any = None) -> IndexReport:

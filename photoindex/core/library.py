@@ -404,9 +404,17 @@ class Library:
             return []
         if idx.dim_mismatch(q):
             raise PhotoindexError(f"the {space} index was made by another model: run `photoindex index` again")
-        ids, scores = idx.search(q, k, allowed)
+        # With the cutoff, most queries keep a few dozen hits: ask the graph for FIRST_K first
+        # (a smaller ef, a third of the time of k=200) and look further only when all of them
+        # clear the bar. The bar depends only on the top score and the sample, so it is the same.
+        first_k = min(k, 64) if cutoff else k
+        ids, scores = idx.search(q, first_k, allowed)
         if cutoff and len(ids):
-            keep = cutoff_count(scores, idx.sample_scores(q), population=len(idx), skip_top=skip_top)
+            sample = idx.sample_scores(q)
+            keep = cutoff_count(scores, sample, population=len(idx), skip_top=skip_top)
+            if keep == len(ids) == first_k < k:
+                ids, scores = idx.search(q, k, allowed)
+                keep = cutoff_count(scores, sample, population=len(idx), skip_top=skip_top)
             ids, scores = ids[:keep], scores[:keep]
         photos = self.catalog().photos(ids.tolist())
         return [

@@ -112,6 +112,41 @@ class Library:
                 self._embedders[space] = emb
             return emb
 
+    def query_embedder(self, space: str) -> Any:
+        """The embedder for queries: the model that made the vectors search answers from. While a
+        space is being switched to the settings' model (re-embedding in the background), that is
+        still the previous one; a query embedded by the new model would not be comparable."""
+        emb = self.embedder(space)
+        active = self.catalog().model_key(space)
+        if active is None or active == emb.model_key:
+            return emb
+        with self._lock:
+            old = self._embedders.get(f"{space}@{active}")
+        if old is None:
+            old = self._embedder_for_key(space, active)
+            with self._lock:
+                old = self._embedders.setdefault(f"{space}@{active}", old)
+        return old
+
+    def _embedder_for_key(self, space: str, key: str) -> Any:
+        family, _, rest = key.partition(":")
+        name, _, tag = rest.rpartition(":")
+        if space == SPACE_CLIP and family == "open_clip" and name:
+            from photoindex.core.models.clip import ClipEmbedder
+
+            settings = self.settings.with_(clip_model=name, **(
+                {"weights": "random"} if tag == "random" else {"clip_pretrained": tag, "weights": "pretrained"}))
+            emb: Any = ClipEmbedder(settings)
+        elif space == SPACE_DINO and family == "dinov2" and name:
+            from photoindex.core.models.dino import DinoEmbedder
+
+            emb = DinoEmbedder(self.settings.with_(dino_model=name, weights="random" if tag == "random" else "pretrained"))
+        else:
+            raise PhotoindexError(f"the {space} vectors of this library were made by {key}, which this version cannot load")
+        if emb.model_key != key:
+            raise PhotoindexError(f"the {space} vectors of this library were made by {key}, which this version cannot load")
+        return emb
+
     def release_models(self) -> None:
         with self._lock:
             for emb in self._embedders.values():
@@ -285,6 +320,12 @@ class Library:
             "failed": counts["failed"],
             "total_files": counts["total"],
             "models": {space: cat.model_key(space) for space in SPACES},
+            "switching": {
+                space: {"to": target, "done": done, "of": of}
+                for space in SPACES
+                if (target := cat.target_key(space)) is not None
+                for done, of in [cat.switch_progress(space)]
+            },
             "failures": [{"path": f.path, "reason": f.reason} for f in cat.failures()],
             "folder_problems": [{"path": p, "reason": r} for p, r in cat.folder_problems(roots)],
         }
@@ -325,7 +366,7 @@ class Library:
         terms = parse_query(query)
         if not terms:
             raise PhotoindexError("empty query")
-        clip = self.embedder(SPACE_CLIP)
+        clip = self.query_embedder(SPACE_CLIP)
         vectors: list[np.ndarray] = []
         texts = [t.text for t in terms if not t.is_image]
         text_vecs = dict(zip(texts, clip.embed_text(texts), strict=True)) if texts else {}
@@ -374,11 +415,11 @@ class Library:
         from photoindex.core.imageio import load_image
 
         decoded = load_image(path, min_side=256)
-        return self.embedder(space).embed_images([decoded.image])[0]
+        return self.query_embedder(space).embed_images([decoded.image])[0]
 
     def embed_image(self, image: Any, space: str) -> np.ndarray:
         """Embed a PIL image that is not a file (a pasted picture)."""
-        return self.embedder(space).embed_images([image.convert("RGB")])[0]
+        return self.query_embedder(space).embed_images([image.convert("RGB")])[0]
 
     def similar_to_vector(self, vector: np.ndarray, *, by: str = SPACE_DINO, k: int = 200, cutoff: bool = True) -> list[Hit]:
         return self._query(by, vector, k, None, cutoff, skip_top=0)

@@ -104,12 +104,16 @@ class _Decoded:
     file_hash: str | None = None
     faces: list[Any] | None = None
     face_image: Any = None
+    full: bool = True
+    """A photo indexed for the first time (or again): faces, thumbnail, every space. False: an
+    indexed photo that only needs a vector of another model (a model switch)."""
 
 
 @dataclass
 class _Batch:
     items: list[_Decoded]
-    vectors: dict[str, np.ndarray]
+    vectors: dict[str, tuple[str, list[int], np.ndarray]]
+    """space -> (model key, photo ids, their vectors): a photo is embedded only in the spaces it needs."""
 
 
 class _RateMeter:
@@ -153,13 +157,11 @@ def index_library(
         report.moved, report.removed = scan_report.moved, scan_report.removed
         report.unchanged = scan_report.unchanged
         report.warnings += scan_report.warnings
-        for emb in embedders:
-            if catalog.model_key(emb.space) == emb.model_key:
-                continue
-            with writer.transaction() as wcat:
-                dropped = wcat.set_model(emb.space, emb.model_key, emb.dim)
-            if dropped:
-                report.warnings.append(f"{emb.space}: the model changed; {dropped} photos are embedded again")
+        switching = _prepare_models(catalog, writer, embedders, report)
+        for emb in switching:
+            done, of = catalog.switch_progress(emb.space)
+            yield Progress("switch", done, of, current=f"Switching to {emb.model_key}: {of - done:,} photos to embed again;"
+                           " search uses the previous model until they are done")
         todo = catalog.needs_embedding({e.space: e.model_key for e in embedders})
         total = len(todo)
         thumbs_todo = missing_thumbnails(settings, catalog, todo)
@@ -172,6 +174,15 @@ def index_library(
             yield from _embed_all(
                 settings, writer, todo, embedders, control, face_analyzer, report, on_batch_written, thumbs_todo
             )
+        for emb in switching:
+            with writer.transaction() as wcat:
+                finished = wcat.complete_switch(emb.space)
+            if finished:
+                report.warnings.append(f"{emb.space}: switched to {emb.model_key}; search uses the new model now")
+            else:
+                done, of = catalog.switch_progress(emb.space)
+                report.warnings.append(f"{emb.space}: {done:,} of {of:,} photos have {emb.model_key} so far; search uses"
+                                       " the previous model until all have it (indexing again goes on)")
         report.failed = catalog.counts()["failed"]
         report.failures = catalog.failures()
         report.cancelled = control.cancelled
@@ -184,10 +195,44 @@ def index_library(
             writer.close()
 
 
+def _prepare_models(
+    catalog: Catalog, writer: CatalogWriter, embedders: Sequence[ImageEmbedder], report: IndexReport
+) -> list[ImageEmbedder]:
+    """Each space's model against the settings' one. A library with vectors of another model is
+    switched in the background: the new model's vectors are staged while the old ones answer
+    searches, and replace them once every photo has one (maybe over several runs). Returns the
+    embedders whose space is being switched."""
+    switching = []
+    for emb in embedders:
+        active, target = catalog.model_key(emb.space), catalog.target_key(emb.space)
+        if active == emb.model_key:
+            if target is not None:
+                with writer.transaction() as wcat:
+                    dropped = wcat.cancel_switch(emb.space)
+                log.info("%s: back to %s; %d staged vectors of %s dropped", emb.space, active, dropped, target)
+            continue
+        has_vectors = catalog.conn.execute("SELECT 1 FROM embeddings WHERE space = ? LIMIT 1", (emb.space,)).fetchone()
+        if active is None or has_vectors is None:
+            with writer.transaction() as wcat:
+                wcat.set_model(emb.space, emb.model_key, emb.dim)  # nothing to keep
+            continue
+        if target != emb.model_key:
+            with writer.transaction() as wcat:
+                wcat.begin_switch(emb.space, emb.model_key, emb.dim)
+            log.info("%s: switching from %s to %s in the background", emb.space, active, emb.model_key)
+        done, total = catalog.switch_progress(emb.space)
+        report.warnings.append(
+            f"{emb.space}: switching from {active} to {emb.model_key}: {total - done:,} photos to embed again;"
+            " search keeps using the previous model until they are done"
+        )
+        switching.append(emb)
+    return switching
+
+
 def _embed_all(
     settings: Settings,
     catalog_writer: CatalogWriter,
-    todo: list[tuple[int, str]],
+    todo: list[tuple[int, str, frozenset[str]]],
     embedders: Sequence[ImageEmbedder],
     control: Control,
     face_analyzer: Any,
@@ -222,9 +267,12 @@ def _embed_all(
         def fill() -> None:
             nonlocal next_item
             while len(pending) < lookahead and next_item < total and not control.cancelled:
-                pid, path = todo[next_item]
+                pid, path, spaces = todo[next_item]
+                needed = [e for e in embedders if e.space in spaces]
+                full = len(needed) == len(embedders)
                 pending.append(
-                    pool.submit(_decode_one, settings, pid, path, embedders, min_side, face_analyzer, budget)
+                    pool.submit(_decode_one, settings, pid, path, needed, min_side,
+                                face_analyzer if full else None, budget, full)
                 )
                 next_item += 1
 
@@ -236,10 +284,12 @@ def _embed_all(
                 if overlap:
                     fill()
             good = [d for d in batch if d.error is None]
-            vectors: dict[str, np.ndarray] = {}
-            if good:
-                for emb in embedders:
-                    vectors[emb.space] = emb.embed_prepared(np.stack([d.prepared[emb.space] for d in good]))
+            vectors: dict[str, tuple[str, list[int], np.ndarray]] = {}
+            for emb in embedders:
+                these = [d for d in good if emb.space in d.prepared]
+                if these:
+                    matrix = emb.embed_prepared(np.stack([d.prepared[emb.space] for d in these]))
+                    vectors[emb.space] = (emb.model_key, [d.photo_id for d in these], matrix)
             for d in batch:
                 d.prepared.clear()
             if not overlap:
@@ -274,7 +324,9 @@ def _models_on_cpu(embedders: Sequence[ImageEmbedder]) -> bool:
     return True
 
 
-def missing_thumbnails(settings: Settings, catalog: Catalog, todo: Sequence[tuple[int, str]]) -> list[tuple[int, str]]:
+def missing_thumbnails(
+    settings: Settings, catalog: Catalog, todo: Sequence[tuple[int, str, frozenset[str]]]
+) -> list[tuple[int, str]]:
     """(id, path) of indexed photos whose thumbnail is gone from the cache (deleted by a person
     or a cleaner) and that are not about to be embedded anyway (which writes it)."""
     if not settings.thumbnails:
@@ -290,7 +342,7 @@ def missing_thumbnails(settings: Settings, catalog: Catalog, todo: Sequence[tupl
     except OSError as exc:
         log.warning("cannot list the thumbnail cache %s: %s", settings.thumbs_dir, exc)
         return []
-    queued = {pid for pid, _ in todo}
+    queued = {item[0] for item in todo}
     out = []
     for photo in catalog.all_photos(status="ok", order="id"):
         if photo.id in queued:
@@ -347,8 +399,9 @@ def _decode_one(
     min_side: int,
     face_analyzer: Any,
     budget: ByteBudget | None = None,
+    full: bool = True,
 ) -> _Decoded:
-    out = _Decoded(photo_id, path)
+    out = _Decoded(photo_id, path, full=full)
     try:
         out.file_hash = partial_hash(path)
         decoded = load_image(path, min_side=min_side, budget=budget)
@@ -368,7 +421,7 @@ def _decode_one(
             small = image.resize((max(1, round(image.width * scale)), max(1, round(image.height * scale))), 2)
         for emb in embedders:
             out.prepared[emb.space] = emb.prepare(small)
-        if settings.thumbnails:
+        if settings.thumbnails and full:
             save_thumbnail(small if min(small.size) >= THUMB_BOX * 0.75 else image, thumb_path(settings.thumbs_dir, photo_id), THUMB_BOX)
     except DecodeError as exc:
         out.error = str(exc)
@@ -426,12 +479,10 @@ class _Writer(threading.Thread):
                 self.error = exc
 
     def _write(self, batch: _Batch) -> None:
-        good = [d for d in batch.items if d.error is None]
         new_faces: list[int] = []
         with self.writer.transaction() as catalog:
-            for space, matrix in batch.vectors.items():
-                key = catalog.model_key(space) or ""
-                catalog.write_embeddings(space, key, [(d.photo_id, v) for d, v in zip(good, matrix, strict=True)])
+            for space, (key, ids, matrix) in batch.vectors.items():
+                catalog.write_embeddings(space, key, list(zip(ids, matrix, strict=True)))
             now = time.time()
             for d in batch.items:
                 if d.file_hash is not None:

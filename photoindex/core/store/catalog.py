@@ -356,18 +356,79 @@ class Catalog:
         return row[0] if row else None
 
     def set_model(self, space: str, model_key: str, dim: int) -> int:
-        """Make model_key the model of a space. Vectors of any other model are dropped
-        (they cannot be compared with the new ones); returns how many were dropped."""
+        """Make model_key the model of a space at once. Vectors of any other model are dropped
+        (they cannot be compared with the new ones); returns how many were dropped. For a
+        library with vectors, begin_switch keeps search working while the new ones are made."""
         with self.transaction():
             self.conn.execute(
                 "INSERT INTO models(space, model_key, dim) VALUES (?, ?, ?)"
-                " ON CONFLICT(space) DO UPDATE SET model_key = excluded.model_key, dim = excluded.dim",
+                " ON CONFLICT(space) DO UPDATE SET model_key = excluded.model_key, dim = excluded.dim,"
+                " target_key = NULL, target_dim = NULL",
                 (space, model_key, dim),
             )
             cur = self.conn.execute(
                 "DELETE FROM embeddings WHERE space = ? AND model_key != ?", (space, model_key)
             )
+            self.conn.execute("DELETE FROM staged_embeddings WHERE space = ?", (space,))
         return cur.rowcount
+
+    # -- switching a space to another model while search goes on --------------------------------
+
+    def target_key(self, space: str) -> str | None:
+        """The model a space is being switched to (None: no switch under way)."""
+        row = self.conn.execute("SELECT target_key FROM models WHERE space = ?", (space,)).fetchone()
+        return row[0] if row else None
+
+    def begin_switch(self, space: str, target_key: str, dim: int) -> None:
+        """Start (or keep going with) a switch to target_key: its vectors are staged while the
+        current model's keep answering searches. Staged vectors of any other model are dropped."""
+        with self.transaction():
+            self.conn.execute("UPDATE models SET target_key = ?, target_dim = ? WHERE space = ?", (target_key, dim, space))
+            self.conn.execute("DELETE FROM staged_embeddings WHERE space = ? AND model_key != ?", (space, target_key))
+
+    def cancel_switch(self, space: str) -> int:
+        """Back to the current model (the user chose it again): staged vectors are dropped."""
+        with self.transaction():
+            self.conn.execute("UPDATE models SET target_key = NULL, target_dim = NULL WHERE space = ?", (space,))
+            return self.conn.execute("DELETE FROM staged_embeddings WHERE space = ?", (space,)).rowcount
+
+    def switch_progress(self, space: str) -> tuple[int, int]:
+        """(indexed photos with a staged vector of the target model, indexed photos)."""
+        target = self.target_key(space)
+        total = int(self.conn.execute("SELECT count(*) FROM photos WHERE status = 'ok'").fetchone()[0])
+        if target is None:
+            return total, total
+        done = self.conn.execute(
+            "SELECT count(*) FROM staged_embeddings s JOIN photos p ON p.id = s.photo_id"
+            " WHERE s.space = ? AND s.model_key = ? AND p.status = 'ok'", (space, target)
+        ).fetchone()[0]
+        return int(done), total
+
+    def complete_switch(self, space: str) -> bool:
+        """When every indexed photo has a vector of the target model, make it the space's model:
+        the staged vectors replace the old ones in one transaction (one new seq, so the vector
+        index and the map see them all as changed). False while some are still missing."""
+        with self.transaction():
+            row = self.conn.execute("SELECT target_key, target_dim FROM models WHERE space = ?", (space,)).fetchone()
+            if row is None or row[0] is None:
+                return False
+            target, dim = row
+            done, total = self.switch_progress(space)
+            if done < total:
+                return False
+            seq = self._bump_counter("seq.last")
+            self.conn.execute("DELETE FROM embeddings WHERE space = ?", (space,))
+            self.conn.execute(
+                "INSERT INTO embeddings(photo_id, space, model_key, seq, vector)"
+                " SELECT photo_id, space, model_key, ?, vector FROM staged_embeddings WHERE space = ? AND model_key = ?",
+                (seq, space, target),
+            )
+            self.conn.execute("DELETE FROM staged_embeddings WHERE space = ?", (space,))
+            self.conn.execute(
+                "UPDATE models SET model_key = ?, dim = ?, target_key = NULL, target_dim = NULL WHERE space = ?",
+                (target, dim, space),
+            )
+        return True
 
     @property
     def catalog_id(self) -> str:
@@ -384,7 +445,15 @@ class Catalog:
         return int(row[0] or 0)
 
     def write_embeddings(self, space: str, model_key: str, items: Sequence[tuple[int, np.ndarray]]) -> int:
-        """Write (or replace) vectors under a new seq; returns that seq."""
+        """Write (or replace) vectors under a new seq; returns that seq. Vectors of the model a
+        space is being switched to are staged instead (returns 0): search does not see them yet."""
+        if model_key != self.model_key(space) and model_key is not None and model_key == self.target_key(space):
+            self.conn.executemany(
+                "INSERT INTO staged_embeddings(photo_id, space, model_key, vector) VALUES (?, ?, ?, ?)"
+                " ON CONFLICT(photo_id, space) DO UPDATE SET model_key = excluded.model_key, vector = excluded.vector",
+                [(pid, space, model_key, np.ascontiguousarray(v, dtype=np.float32).tobytes()) for pid, v in items],
+            )
+            return 0
         seq = self._bump_counter("seq.last")
         self.conn.executemany(
             "INSERT INTO embeddings(photo_id, space, model_key, seq, vector) VALUES (?, ?, ?, ?, ?)"
@@ -394,18 +463,26 @@ class Catalog:
         )
         return seq
 
-    def needs_embedding(self, model_keys: dict[str, str]) -> list[tuple[int, str]]:
-        """(id, path) of photos that are pending, or indexed but missing a vector of a current model."""
-        clauses = ["status = 'pending'"]
+    def needs_embedding(self, model_keys: dict[str, str]) -> list[tuple[int, str, frozenset[str]]]:
+        """(id, path, spaces) of photos to embed: pending ones in every space; indexed ones only in
+        the spaces where they miss a vector of the model given (current, or being switched to)."""
+        selects = ["SELECT id, path, '*' FROM photos WHERE status = 'pending'"]
         args: list[object] = []
         for space, key in model_keys.items():
-            clauses.append(
-                "(status = 'ok' AND NOT EXISTS (SELECT 1 FROM embeddings e WHERE e.photo_id = photos.id"
-                " AND e.space = ? AND e.model_key = ?))"
+            table = "staged_embeddings" if key == self.target_key(space) != self.model_key(space) else "embeddings"
+            selects.append(
+                f"SELECT id, path, ? FROM photos WHERE status = 'ok' AND NOT EXISTS (SELECT 1 FROM {table} e"
+                " WHERE e.photo_id = photos.id AND e.space = ? AND e.model_key = ?)"
             )
-            args += [space, key]
-        sql = f"SELECT id, path FROM photos WHERE {' OR '.join(clauses)} ORDER BY path"
-        return [(r[0], r[1]) for r in self.conn.execute(sql, args)]
+            args += [space, space, key]
+        spaces: dict[int, tuple[str, set[str]]] = {}
+        for pid, path, space in self.conn.execute(" UNION ALL ".join(selects), args):
+            spaces.setdefault(pid, (path, set()))[1].add(space)
+        everything = frozenset(model_keys)
+        return sorted(
+            ((pid, path, everything if "*" in need else frozenset(need)) for pid, (path, need) in spaces.items()),
+            key=lambda item: item[1],
+        )
 
     def vectors(self, space: str, since_seq: int = 0, ids: Sequence[int] | None = None) -> tuple[np.ndarray, Matrix]:
         """(photo ids, matrix) of a space's vectors, optionally only those written after since_seq."""

@@ -113,6 +113,20 @@ MIGRATIONS: list[str] = [
         seen_at REAL NOT NULL
     );
     """,
+    # 5: switching models without losing search. models.model_key stays the model that answers
+    # searches; target_key is the one being switched to. Its vectors are staged here until every
+    # indexed photo has one, then they replace the old ones in one transaction.
+    """
+    ALTER TABLE models ADD COLUMN target_key TEXT;
+    ALTER TABLE models ADD COLUMN target_dim INTEGER;
+    CREATE TABLE staged_embeddings (
+        photo_id INTEGER NOT NULL REFERENCES photos(id) ON DELETE CASCADE,
+        space TEXT NOT NULL,
+        model_key TEXT NOT NULL,
+        vector BLOB NOT NULL,
+        PRIMARY KEY (photo_id, space)
+    ) WITHOUT ROWID;
+    """,
 ]
 
 SCHEMA_VERSION = len(MIGRATIONS)

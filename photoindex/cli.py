@@ -501,8 +501,16 @@ def describe_error(exc: BaseException, command: str | None, settings: Any = None
         if "readonly" in text or "read-only" in text or "unable to open" in text:
             return (f"catalog {catalog} cannot be opened for writing ({text}): "
                     "check that the folder exists and is writable", "catalog", EXIT_ERROR)
-        return (f"catalog {catalog} is damaged or not a photoindex catalog ({text}): move it aside and run "
-                "`photoindex index` to build a new one (your photos are not touched)", "catalog", EXIT_ERROR)
+        from photoindex.core.library import is_catalog_damage
+
+        if is_catalog_damage(exc):
+            return (f"catalog {catalog} is damaged or not a photoindex catalog ({text}): move it aside and run "
+                    "`photoindex index` to build a new one (your photos are not touched)", "catalog", EXIT_ERROR)
+        # An I/O error, a rollback that failed, a constraint: not damage. Moving the catalog aside
+        # would be the wrong advice; the log has the traceback.
+        log.error("catalog error", exc_info=exc)
+        return (f"catalog {catalog} could not be used ({text}); nothing was changed. If it happens again, "
+                "see the log file", "catalog", EXIT_ERROR)
     if isinstance(exc, OSError):
         what = exc.strerror or str(exc)
         where = f": {os.fspath(exc.filename)}" if exc.filename else ""

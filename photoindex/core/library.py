@@ -19,6 +19,7 @@ from photoindex.core.mapmodel import DIM, MapPoints, SpatialGrid, folder_color, 
 from photoindex.core.pipeline import Control, index_library
 from photoindex.core.search import combine, cutoff_count, parse_query
 from photoindex.core.store.backup import backup_if_due
+from photoindex.core.store.backup import is_damage as is_catalog_damage
 from photoindex.core.store.catalog import Catalog
 from photoindex.core.store.locks import IndexLock
 from photoindex.core.store.vectors import VectorIndex
@@ -38,7 +39,7 @@ from photoindex.core.types import (
 
 # What the window may use besides Library (it imports nothing else from the core but types).
 __all__ = ["DIM", "THUMB_BOX", "Control", "Library", "MapPoints", "SpatialGrid", "folder_color", "inside_polygon",
-           "is_photo_name", "make_thumbnail", "score_colours", "thumb_path", "wait_for"]
+           "is_catalog_damage", "is_photo_name", "make_thumbnail", "score_colours", "thumb_path", "wait_for"]
 
 log = logging.getLogger(__name__)
 

@@ -8,6 +8,7 @@ no other, so the picture is a mosaic of the clusters with the points still visib
 
 from __future__ import annotations
 
+import logging
 import os
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
@@ -19,6 +20,8 @@ import numpy as np
 from photoindex.atomic import atomic_save
 from photoindex.core.mapmodel import Rgb, folder_color, keyed_colours  # noqa: F401  (folder_color: re-exported)
 from photoindex.core.thumbs import thumb_path
+
+log = logging.getLogger(__name__)
 
 BACKGROUND = (22, 24, 29)
 MAX_SIDE = 16384
@@ -149,7 +152,8 @@ def _load_thumb(pid: int, thumbs_dir: Path | None, path: str | None, box: int) -
                 im = ImageOps.exif_transpose(src).convert("RGB")
                 im.thumbnail((box, int(round(box * 0.75))), Image.Resampling.LANCZOS)
                 return im
-        except Exception:  # missing or unreadable: this photo stays a point
+        except Exception as exc:  # missing or unreadable: this photo stays a point
+            log.debug("map thumbnail for %s from %s: %s", pid, candidate, exc)
             continue
     return None
 

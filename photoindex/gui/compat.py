@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import os
 import sys
 import threading
@@ -25,5 +26,5 @@ def lower_this_thread_priority(niceness: int = 10) -> None:
         try:
             tid = threading.get_native_id()
             os.setpriority(os.PRIO_PROCESS, tid, max(os.getpriority(os.PRIO_PROCESS, tid), niceness))
-        except OSError:
-            pass
+        except OSError as exc:
+            logging.getLogger(__name__).debug("could not lower the thread priority: %s", exc)

@@ -419,8 +419,8 @@ class MainWindow(QMainWindow):
                         for blob in os.scandir(blobs):
                             if blob.name.endswith(".incomplete"):
                                 total += blob.stat().st_size
-            except OSError:
-                pass
+            except OSError as exc:
+                log.debug("download progress: cannot read the hub cache: %s", exc)
             return total
 
         def show(size: int) -> None:

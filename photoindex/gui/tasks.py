@@ -7,11 +7,13 @@ Progress it yields into a signal (TagStudio's function_iterator habit).
 
 from __future__ import annotations
 
-import traceback
+import logging
 from collections.abc import Callable
 from typing import Any
 
 from PySide6.QtCore import QObject, QRunnable, QThread, QThreadPool, Signal, Slot
+
+log = logging.getLogger(__name__)
 
 
 class _Relay(QObject):
@@ -34,7 +36,7 @@ class _Task(QRunnable):
 
             msg = str(exc) if isinstance(exc, PhotoindexError) else f"{type(exc).__name__}: {exc}"
             if not isinstance(exc, PhotoindexError):
-                traceback.print_exc()
+                log.exception("background task failed")
             self.relay.failed.emit(msg.splitlines()[0] if msg else type(exc).__name__)
         else:
             self.relay.done.emit(result)
@@ -99,7 +101,9 @@ class IndexWorker(QThread):
 
         lower_this_thread_priority()
         try:
-            gen = self.library.index(self.paths, control=self.control)
+            # Another process (the CLI) indexing this library: wait for it, saying so in the status
+            # bar (Progress 'waiting'); browsing and search go on meanwhile.
+            gen = self.library.index(self.paths, control=self.control, wait=True)
             while True:
                 try:
                     p = next(gen)
@@ -112,7 +116,7 @@ class IndexWorker(QThread):
         except PhotoindexError as exc:
             self.failed.emit(str(exc))
         except Exception as exc:
-            traceback.print_exc()
+            log.exception("indexing failed")
             self.failed.emit(f"{type(exc).__name__}: {exc}".splitlines()[0])
 
     def pause(self) -> None:

@@ -12,6 +12,7 @@ vectors keep a cosine of 0.997 or more to the float32 ones (bench/bench_index.py
 from __future__ import annotations
 
 import functools
+import logging
 import os
 import platform
 from dataclasses import dataclass
@@ -30,8 +31,8 @@ def cpu_has_native_bf16() -> bool:
                 if line.startswith("flags"):
                     flags = set(line.split(":", 1)[1].split())
                     return bool(flags & {"avx512_bf16", "amx_bf16"})
-    except OSError:
-        pass
+    except OSError as exc:
+        logging.getLogger(__name__).debug("no /proc/cpuinfo (%s): assuming no native bf16", exc)
     return False
 
 

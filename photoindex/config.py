@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import math
 import os
-import tempfile
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
@@ -420,20 +419,9 @@ def save_settings_file(changes: Mapping[str, Any], file: Path | str | None = Non
 
     document = {k: os.fspath(v) if isinstance(v, Path) else v for k, v in current.items()}
     text = "# photoindex settings, shared by the window and the command line.\n" + tomli_w.dumps(document)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as f:
-            f.write(text)
-            f.flush()
-            os.fsync(f.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        try:
-            os.unlink(tmp)
-        except OSError:
-            pass
-        raise
+    from photoindex.atomic import atomic_write_text
+
+    atomic_write_text(path, text)
     return path
 
 

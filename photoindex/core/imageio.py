@@ -24,6 +24,7 @@ from typing import IO
 import numpy as np
 from PIL import Image, ImageFile, UnidentifiedImageError
 
+from photoindex.atomic import atomic_save
 from photoindex.core.types import PhotoindexError
 
 log = logging.getLogger(__name__)
@@ -385,7 +386,4 @@ def save_thumbnail(image: Image.Image, dest: Path, box: int = 320) -> None:
     """Write a JPEG thumbnail atomically (temp file + rename): a cache, never the user's folder."""
     thumb = image.copy()
     thumb.thumbnail((box, box), Image.Resampling.BILINEAR, reducing_gap=2.0)
-    dest.parent.mkdir(parents=True, exist_ok=True)
-    tmp = dest.with_name(f".{dest.name}.{os.getpid()}.{threading.get_ident()}.tmp")
-    thumb.save(tmp, "JPEG", quality=85, optimize=False)
-    os.replace(tmp, dest)
+    atomic_save(dest, lambda tmp: thumb.save(tmp, "JPEG", quality=85, optimize=False), durable=False)  # a cache

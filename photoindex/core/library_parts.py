@@ -8,6 +8,7 @@ library's single writer (`CatalogWriter`).
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -15,6 +16,8 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from photoindex.core.types import PhotoindexError, Progress
+
+log = logging.getLogger(__name__)
 
 if TYPE_CHECKING:
     from photoindex.core.faces.storage import FaceRow, Person
@@ -62,10 +65,33 @@ class PeoplePart:
     def unsorted_count(self) -> int:
         return int(self._lib.catalog().conn.execute("SELECT count(*) FROM faces WHERE person_id IS NULL").fetchone()[0])
 
-    def crop_path(self, face_id: int) -> Path:
+    def crop_path(self, face_id: int, *, remake: bool = True) -> Path:
+        """The face's crop. A cache: when it is missing (deleted by a person or a cleaner) it is
+        made again from the photo. Slow then (a decode): call it off the GUI thread."""
         from photoindex.core.faces import face_crop_path
 
-        return face_crop_path(self._lib.settings.faces_dir, face_id)
+        path = face_crop_path(self._lib.settings.faces_dir, face_id)
+        if remake and not path.exists():
+            self._remake_crop(face_id, path)
+        return path
+
+    def _remake_crop(self, face_id: int, dest: Path) -> None:
+        from photoindex.core.faces import FACE_DECODE_MIN_SIDE
+        from photoindex.core.faces.crops import write_crop
+        from photoindex.core.imageio import load_image
+
+        row = self._lib.catalog().conn.execute(
+            "SELECT p.path, p.width, p.height, f.x, f.y, f.w, f.h FROM faces f JOIN photos p ON p.id = f.photo_id"
+            " WHERE f.id = ?", (face_id,)).fetchone()
+        if row is None or not row[1]:
+            return
+        path, width, height, *box = row
+        try:
+            decoded = load_image(path, min_side=FACE_DECODE_MIN_SIDE)
+            write_crop(decoded.image, (width, height), box, dest)
+            log.info("made the face crop %s again from %s", dest, path)
+        except Exception as exc:  # the photo is gone or unreadable: the view shows a placeholder
+            log.warning("cannot make the face crop of face %s again from %s: %s", face_id, path, exc)
 
     # -- editing (each one transaction through the single writer) ------------------------------
 

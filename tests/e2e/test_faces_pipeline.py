@@ -231,3 +231,20 @@ def test_person_photo_filter_for_search(indexed) -> None:
     assert len(ids) == person.photo_count
     with pytest.raises(PhotoindexError):
         person_photo_filter(lib, "someone never named")
+
+
+def test_a_deleted_face_crop_is_made_again_from_the_photo(indexed) -> None:
+    """Face crops are a cache, like thumbnails: one deleted from the library folder comes back."""
+    from PIL import Image
+
+    lib, _ = indexed
+    face = lib.people.faces_of(lib.people.all()[0].id)[0]
+    crop = lib.people.crop_path(face.id)
+    original = Image.open(crop).convert("L").resize((32, 32))
+    crop.unlink()
+    assert not lib.people.crop_path(face.id, remake=False).exists()
+    again = lib.people.crop_path(face.id)
+    assert again == crop and again.exists()
+    remade = Image.open(again).convert("L").resize((32, 32))
+    diff = np.abs(np.asarray(original, np.float32) - np.asarray(remade, np.float32)).mean()
+    assert diff < 12, f"the same face, cropped the same way (mean difference {diff:.1f})"

@@ -18,6 +18,7 @@ import sqlite3
 import time
 from pathlib import Path
 
+from photoindex.atomic import atomic_save
 from photoindex.core.types import CatalogDamaged
 
 log = logging.getLogger(__name__)
@@ -78,17 +79,12 @@ def make_backup(source: sqlite3.Connection, catalog_path: Path, *, keep: int = K
     while final.exists():  # two in one second: the next free second
         when += 1
         final = folder / _name_for(when)
-    tmp = folder / f".{final.name}.{os.getpid()}.tmp"
     try:
-        _copy(source, tmp)
-        os.replace(tmp, final)
+        # The one atomic-write helper: the copy is made and checked under a temporary name and
+        # appears under its own name only when complete.
+        atomic_save(final, lambda tmp: _copy(source, tmp))
     except BaseException as exc:
         log.warning("backing up %s failed", catalog_path, exc_info=True)
-        for leftover in (tmp, tmp.with_name(tmp.name + "-journal")):
-            try:
-                leftover.unlink(missing_ok=True)
-            except OSError:
-                log.warning("could not remove %s", leftover, exc_info=True)
         if isinstance(exc, CatalogDamaged):
             raise CatalogDamaged(
                 f"the catalog at {catalog_path} is damaged ({exc}) and was not backed up; {restore_hint(catalog_path)}"

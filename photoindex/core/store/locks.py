@@ -20,6 +20,7 @@ from pathlib import Path
 
 from filelock import FileLock, Timeout
 
+from photoindex.atomic import atomic_write_text
 from photoindex.core.types import LibraryBusy
 
 log = logging.getLogger(__name__)
@@ -113,13 +114,10 @@ class IndexLock:
 
     def _write_holder(self) -> None:
         # Only for the other indexer's message: a failure here (a full disk) must not stop the run.
-        tmp = self.holder_path.with_name(f".{HOLDER_NAME}.{os.getpid()}.tmp")
         try:
-            tmp.write_text(json.dumps({"pid": os.getpid(), "started": time.time()}), encoding="utf-8")
-            os.replace(tmp, self.holder_path)
+            atomic_write_text(self.holder_path, json.dumps({"pid": os.getpid(), "started": time.time()}), durable=False)
         except OSError:
             log.warning("could not write %s", self.holder_path, exc_info=True)
-            tmp.unlink(missing_ok=True)
 
 
 def _alive(pid: int) -> bool:

@@ -318,3 +318,16 @@ def test_index_refuses_or_waits_while_another_indexer_runs(tmp_path: Path, tiny_
     assert report is not None and report.embedded == 1
     assert IndexLock(tiny_settings.library_dir).acquire(timeout=0) is True, "released after the run"
     lib.close()
+
+
+def test_a_restored_backup_is_another_catalog_to_the_caches(tmp_path: Path) -> None:
+    """Restoring goes back in time and uses ids and seqs again from there: the vector indexes
+    written since must not be trusted, so the backup carries a catalog id of its own."""
+    path = _filled_catalog(tmp_path / "catalog.sqlite3")
+    made = backup.make_backup(sqlite3.connect(path), path)
+    original = Catalog(path)
+    restored = Catalog(made, create=False)
+    assert original.catalog_id and restored.catalog_id and original.catalog_id != restored.catalog_id
+    assert restored.counts() == original.counts()
+    original.close()
+    restored.close()

@@ -122,6 +122,10 @@ def _copy(source: sqlite3.Connection, dest: Path) -> None:
         # A backup is one self-contained file: no -wal beside it when it is copied or restored
         # (the catalog switches itself back to WAL when it is opened as a library again).
         target.execute("PRAGMA journal_mode=DELETE")
+        # A backup that is restored is another catalog than the one the caches were written for
+        # (it goes back in time, and its ids and seqs are used again from there): a new id makes
+        # the vector indexes rebuild instead of serving vectors the restored catalog never had.
+        target.execute("UPDATE meta SET value = lower(hex(randomblob(16))) WHERE key = 'catalog.id'")
         try:
             result = target.execute("PRAGMA quick_check").fetchone()[0]
         except sqlite3.DatabaseError as exc:

@@ -1,4 +1,4 @@
-"""The headless front door: photoindex index|search|similar|status|people|map.
+"""The headless front door: photoindex index|search|similar|status|people|map|duplicates.
 
 `photoindex` with no subcommand (optionally followed by folders to index) opens the window.
 Every subcommand takes --json and then prints exactly one JSON document on stdout.
@@ -23,7 +23,7 @@ from typing import Any, NoReturn
 from photoindex import __version__
 
 _HANGUL = re.compile("[\u1100-\u11ff\u3130-\u318f\uac00-\ud7a3]")
-COMMANDS = ("index", "search", "similar", "status", "people", "map", "doctor", "settings", "config", "help")
+COMMANDS = ("index", "search", "similar", "status", "people", "map", "duplicates", "doctor", "settings", "config", "help")
 EXIT_ERROR = 1
 EXIT_USAGE = 2
 EXIT_INTERRUPTED = 130
@@ -105,7 +105,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("value", nargs="?", metavar="VALUE")
     p = sub.add_parser("help", help="help on photoindex or one command: photoindex help search")
     p.add_argument("topic", nargs="?", metavar="COMMAND")
-    for module in ("photoindex.cli_people", "photoindex.cli_map"):
+    for module in ("photoindex.cli_people", "photoindex.cli_map", "photoindex.cli_duplicates"):
         try:
             mod = __import__(module, fromlist=["add_parsers"])
         except ImportError:

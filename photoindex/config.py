@@ -30,6 +30,13 @@ DEFAULT_FACE_MIN_SIZE = 40.0
 DEFAULT_FACE_MIN_SCORE = 0.75
 """Matches core.faces.analyze.DEFAULT_MIN_SCORE (YuNet confidence)."""
 DEFAULT_THUMB_SIZE = 180
+DEFAULT_DUP_SIMILARITY = 0.90
+"""DINOv2 cosine above which two shots taken close together are 'similar' (a burst or a retake).
+Not measured here (the test machines have random weights): DINOv2-small puts resized and
+re-encoded copies of one photo above ~0.95 and different scenes well below 0.8; 0.90 keeps
+only shots of one moment. A setting, so that it can be tuned (the window's slider goes lower)."""
+DEFAULT_DUP_WINDOW = 120.0
+"""Seconds between two capture times (EXIF) for shots to count as one moment."""
 
 CONFIG_ENV = "PHOTOINDEX_CONFIG"
 """Path of the settings file itself (tests, portable installs)."""
@@ -158,6 +165,10 @@ KEYS: dict[str, _Key] = {k.name: k for k in (
     _Key("face_min_size", _number(1, 10_000, "smallest face kept, in pixels"), "PHOTOINDEX_FACE_MIN_SIZE"),
     _Key("face_min_score", _number(0, 1, "face detector confidence"), "PHOTOINDEX_FACE_MIN_SCORE"),
     _Key("thumb_size", _integer(96, 400, "thumbnail size in the window, pixels"), help="window thumbnail size"),
+    _Key("dup_similarity", _number(0.5, 1, "DINOv2 cosine for similar shots"), "PHOTOINDEX_DUP_SIMILARITY",
+         help="how alike two shots must look to be 'similar' duplicates"),
+    _Key("dup_window", _number(0, 86_400, "seconds between capture times of similar shots"), "PHOTOINDEX_DUP_WINDOW",
+         help="how close in time similar shots must be taken"),
 )}
 
 
@@ -224,6 +235,8 @@ def _defaults() -> dict[str, Any]:
         "face_min_size": DEFAULT_FACE_MIN_SIZE,
         "face_min_score": DEFAULT_FACE_MIN_SCORE,
         "thumb_size": DEFAULT_THUMB_SIZE,
+        "dup_similarity": DEFAULT_DUP_SIMILARITY,
+        "dup_window": DEFAULT_DUP_WINDOW,
     }
 
 
@@ -270,6 +283,10 @@ class Settings:
     """Face detector confidence needed to keep a face."""
     thumb_size: int = DEFAULT_THUMB_SIZE
     """Thumbnail size in the window's grid, pixels."""
+    dup_similarity: float = field(default_factory=_from_env("dup_similarity"))
+    """DINOv2 cosine above which shots taken close together are 'similar' duplicates."""
+    dup_window: float = field(default_factory=_from_env("dup_window"))
+    """Seconds between capture times within which shots can be 'similar' duplicates."""
     sources: Mapping[str, str] = field(default_factory=dict, compare=False, repr=False)
     """Field name -> 'argv', 'environment', 'file', 'default' or 'code' (see SOURCES)."""
     file: Path | None = field(default=None, compare=False, repr=False)

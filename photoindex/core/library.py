@@ -14,7 +14,7 @@ import numpy as np
 
 from photoindex.config import Settings, resolve_settings
 from photoindex.core.imageio import is_photo_name
-from photoindex.core.library_parts import MapPart, PeoplePart
+from photoindex.core.library_parts import DuplicatesPart, MapPart, PeoplePart
 from photoindex.core.mapmodel import DIM, MapPoints, SpatialGrid, folder_color, inside_polygon, score_colours
 from photoindex.core.pipeline import Control, index_library
 from photoindex.core.search import combine, cutoff_count, parse_query
@@ -48,7 +48,8 @@ class Library:
     """One photo library: the only door to its catalog, caches and models.
 
     Reads go through `catalog()`, a read-only connection per thread; every write goes through
-    `writer`, the single writer. `people` and `map` are the parts for faces and the 2-D map."""
+    `writer`, the single writer. `people`, `map` and `duplicates` are the parts for faces, the
+    2-D map and duplicates."""
 
     def __init__(self, settings: Settings | None = None) -> None:
         self.settings = settings or resolve_settings()
@@ -57,6 +58,7 @@ class Library:
             pass  # opens (creates, migrates) the catalog: a newer or damaged one is refused here
         self.people = PeoplePart(self)
         self.map = MapPart(self)
+        self.duplicates = DuplicatesPart(self)
         self._lock = threading.Lock()
         self._by_thread: dict[int, Catalog] = {}
         self._stamps: dict[int, dict[str, tuple[int, int]]] = {}
@@ -276,6 +278,13 @@ class Library:
                 self.people.recluster(cancel=control.cancel_event if control else None)
             for space in SPACES:
                 self.vector_index(space)
+            if not report.cancelled:
+                yield Progress("duplicates", 0, 1, current="looking for duplicates…")
+                try:
+                    self.duplicates.update()
+                except Exception as exc:  # the photos are indexed; duplicates are checked next time
+                    log.exception("looking for duplicates failed")
+                    report.warnings.append(f"looking for duplicates failed ({exc}); they are checked on the next run")
             self.save_indexes()
             return report
         finally:

@@ -1,4 +1,4 @@
-"""The parts of the `Library` facade: `library.people` and `library.map`.
+"""The parts of the `Library` facade: `library.people`, `library.map` and `library.duplicates`.
 
 Like Anki's collection and its backend, the window and the command line reach people and the
 map only through these objects: they never import `core.faces` or `core.layout2d`, and never
@@ -15,7 +15,14 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from photoindex.core.types import PhotoindexError, Progress
+from photoindex.core.types import (
+    DUPLICATE_KINDS,
+    CleanupReport,
+    DuplicateGroup,
+    PhotoindexError,
+    Progress,
+    Skipped,
+)
 
 log = logging.getLogger(__name__)
 
@@ -214,3 +221,151 @@ class MapPart:
         save_png(drawn.image, Path(out))
         return {"width": drawn.image.width, "height": drawn.image.height, "points": drawn.points,
                 "thumbnails": len(drawn.thumbnails)}
+
+
+class DuplicatesPart:
+    """Duplicates: find them (incrementally), group them with a suggested keeper, move the
+    chosen ones to the desktop Trash and undo the last clean-up.
+
+    Plain functions returning plain dataclasses (photoindex.core.types: DuplicateGroup,
+    DuplicatePhoto, CleanupReport, Skipped); `update`, `trash` and `undo_last` read files and
+    write the catalog: call them off the GUI thread. `groups` is a catalog read (fast)."""
+
+    def __init__(self, library: Library) -> None:
+        self._lib = library
+
+    def _params(self) -> Any:
+        from photoindex.core.duplicates import Params
+
+        s = self._lib.settings
+        return Params(similarity=s.dup_similarity, window=s.dup_window, real_weights=not s.random_weights)
+
+    def update(self, *, full: bool = False) -> dict[str, Any]:
+        """Check the photos indexed since the last check against their neighbours and store the
+        pairs (a whole-library pass when many are new, or when full). Indexing calls it."""
+        from photoindex.core.duplicates import update_pairs
+
+        dino = self._lib.vector_index("dino")
+        stats = update_pairs(self._lib.catalog(), self._lib.writer, self._params(), dino, full=full)
+        return {"checked": stats.checked, "pairs": stats.pairs, "whole_library": stats.bulk,
+                "seconds": round(stats.seconds, 3)}
+
+    def groups(self, kind: str | None = None, *, min_similarity: float | None = None) -> list[DuplicateGroup]:
+        """Groups of duplicates, exact first then biggest first; each with its suggested keeper
+        (first in `photos`) and the reason. kind: 'exact', 'near', 'similar' or None (all, each
+        group labelled by its weakest link). min_similarity: the DINOv2 cosine bar for similar
+        shots (default: the dup_similarity setting; stored pairs go down to 0.85)."""
+        from photoindex.core.duplicates import load_groups
+
+        if kind is not None and kind not in DUPLICATE_KINDS:
+            raise PhotoindexError(f"kind must be one of {', '.join(DUPLICATE_KINDS)}")
+        bar = self._lib.settings.dup_similarity if min_similarity is None else min_similarity
+        return load_groups(self._lib.catalog(), kind, bar)
+
+    def unhashed_count(self) -> int:
+        """Indexed photos with no perceptual hash yet (indexed before this version): the next
+        `index` fills them in without embedding anything again."""
+        row = self._lib.catalog().conn.execute(
+            "SELECT count(*) FROM photos p LEFT JOIN photo_facts f ON f.photo_id = p.id"
+            " WHERE p.status = 'ok' AND f.photo_id IS NULL").fetchone()
+        return int(row[0])
+
+    def trash(self, photo_ids: Sequence[int]) -> CleanupReport:
+        """Move these photos' files to the desktop Trash and forget them in the catalog; the one
+        place photoindex changes a user's folders. Each file is first checked to be the one that
+        was indexed (size, modification time, content hash): a file that vanished, cannot be
+        read or changed is skipped with the reason, and nothing else is touched. Recorded as
+        one clean-up that `undo_last` reverses while the files are in the Trash."""
+        import time
+
+        from photoindex.core.duplicates import file_unchanged
+        from photoindex.core.trash import move_to_trash
+
+        cat = self._lib.catalog()
+        done: list[str] = []
+        skipped: list[Skipped] = []
+        freed = 0
+        cleanup_id: int | None = None
+        for pid in dict.fromkeys(photo_ids):
+            row = cat.conn.execute("SELECT path, size, mtime_ns, hash FROM photos WHERE id = ?", (pid,)).fetchone()
+            if row is None:
+                skipped.append(Skipped(f"photo {pid}", "it is not in the library (removed already?)"))
+                continue
+            path, size, mtime_ns, partial = row
+            problem = file_unchanged(path, size, mtime_ns, partial)
+            if problem is None:
+                try:
+                    moved = move_to_trash(path)
+                except Exception as exc:  # send2trash raises its own errors besides OSError
+                    log.warning("cannot move %s to the Trash: %s", path, exc)
+                    problem = f"it cannot be moved to the Trash ({exc})"
+            if problem is not None:
+                log.info("clean-up skipped %s: %s", path, problem)
+                skipped.append(Skipped(path, problem))
+                continue
+            # One transaction per file, right after it moved: the catalog never keeps a photo
+            # that is in the Trash, and the record for undo is never lost to a crash.
+            with self._lib.writer.transaction() as wcat:
+                if cleanup_id is None:
+                    cleanup_id = int(wcat.conn.execute("INSERT INTO cleanups(made_at) VALUES (?)",
+                                                       (time.time(),)).lastrowid or 0)
+                wcat.conn.execute(
+                    "INSERT OR REPLACE INTO cleanup_files(cleanup_id, path, trashed_path, info_path, size, mtime_ns, hash)"
+                    " VALUES (?, ?, ?, ?, ?, ?, ?)",
+                    (cleanup_id, path, moved.trashed, moved.info, size, mtime_ns, partial))
+                wcat.delete_photos([pid])
+            done.append(path)
+            freed += int(size)
+        log.info("clean-up %s: %d files to the Trash (%d bytes), %d skipped", cleanup_id, len(done), freed, len(skipped))
+        return CleanupReport(cleanup_id, tuple(done), tuple(skipped), freed)
+
+    def last_cleanup(self) -> CleanupReport | None:
+        """The clean-up that `undo_last` would reverse, or None."""
+        cat = self._lib.catalog()
+        row = cat.conn.execute("SELECT id FROM cleanups WHERE undone_at IS NULL ORDER BY id DESC LIMIT 1").fetchone()
+        if row is None:
+            return None
+        files = cat.conn.execute("SELECT path, size FROM cleanup_files WHERE cleanup_id = ?", (row[0],)).fetchall()
+        return CleanupReport(int(row[0]), tuple(p for p, _ in files), (), sum(int(s) for _, s in files))
+
+    def undo_last(self) -> CleanupReport:
+        """Put the files of the last clean-up back from the Trash and into the catalog (as new
+        photos, embedded again by the next index). A file no longer in the Trash, or whose place
+        is taken, is skipped with the reason."""
+        import os
+        import time
+
+        from photoindex.core.trash import Trashed, restore
+
+        cat = self._lib.catalog()
+        row = cat.conn.execute("SELECT id FROM cleanups WHERE undone_at IS NULL ORDER BY id DESC LIMIT 1").fetchone()
+        if row is None:
+            raise PhotoindexError("there is no clean-up to undo")
+        cleanup_id = int(row[0])
+        files = cat.conn.execute(
+            "SELECT path, trashed_path, info_path, size, mtime_ns, hash FROM cleanup_files WHERE cleanup_id = ?",
+            (cleanup_id,)).fetchall()
+        roots = self._lib.roots()
+        done: list[str] = []
+        skipped: list[Skipped] = []
+        restored_bytes = 0
+        for path, trashed, info, size, _mtime_ns, partial in files:
+            problem = restore(Trashed(path, trashed, info))
+            if problem is not None:
+                skipped.append(Skipped(path, problem))
+                continue
+            done.append(path)
+            restored_bytes += int(size)
+            if any(path.startswith(r.rstrip(os.sep) + os.sep) for r in roots):
+                try:
+                    st = os.stat(path)
+                except OSError as exc:
+                    log.warning("restored %s but cannot stat it: %s", path, exc)
+                    continue
+                with self._lib.writer.transaction() as wcat:
+                    if wcat.photo_by_path(path) is None:
+                        wcat.insert_photo(path, st.st_size, st.st_mtime_ns, partial)
+        with self._lib.writer.transaction() as wcat:
+            wcat.conn.execute("UPDATE cleanups SET undone_at = ? WHERE id = ?", (time.time(), cleanup_id))
+        log.info("undo of clean-up %d: %d files back, %d skipped", cleanup_id, len(done), len(skipped))
+        return CleanupReport(cleanup_id, tuple(done), tuple(skipped), restored_bytes)

@@ -23,6 +23,7 @@ from typing import Any
 import numpy as np
 
 from photoindex.config import Settings
+from photoindex.core.duplicates import missing_facts, photo_facts, store_facts
 from photoindex.core.imageio import (
     REASON_GONE,
     REASON_PERMISSION,
@@ -107,6 +108,8 @@ class _Decoded:
     full: bool = True
     """A photo indexed for the first time (or again): faces, thumbnail, every space. False: an
     indexed photo that only needs a vector of another model (a model switch)."""
+    facts: Any = None
+    """duplicates.PhotoFacts (perceptual hashes, sharpness, camera) of a full decode."""
 
 
 @dataclass
@@ -165,14 +168,16 @@ def index_library(
         todo = catalog.needs_embedding({e.space: e.model_key for e in embedders})
         total = len(todo)
         thumbs_todo = missing_thumbnails(settings, catalog, todo)
+        facts_todo = missing_facts(catalog, (item[0] for item in todo))
         yield Progress("embed", 0, total, current="loading models…" if total else "")
-        if total or thumbs_todo:
+        if total or thumbs_todo or facts_todo:
             if total:
                 for emb in embedders:
                     if hasattr(emb, "load"):
                         emb.load()  # models load here, before any photo is read: a missing one fails fast
             yield from _embed_all(
-                settings, writer, todo, embedders, control, face_analyzer, report, on_batch_written, thumbs_todo
+                settings, writer, todo, embedders, control, face_analyzer, report, on_batch_written, thumbs_todo,
+                facts_todo,
             )
         for emb in switching:
             with writer.transaction() as wcat:
@@ -239,6 +244,7 @@ def _embed_all(
     report: IndexReport,
     on_batch_written: Callable[[], None] | None,
     thumbs_todo: Sequence[tuple[int, str]] = (),
+    facts_todo: Sequence[tuple[int, str]] = (),
 ) -> Generator[Progress, None, None]:
     total = len(todo)
     batch_size = max(1, settings.batch_size)
@@ -307,6 +313,8 @@ def _embed_all(
                     pass
         if thumbs_todo and not control.cancelled:
             yield from _remake_thumbnails(settings, pool, budget, thumbs_todo, control, decode_workers * 2)
+        if facts_todo and not control.cancelled:
+            yield from _fill_facts(pool, budget, catalog_writer, facts_todo, control, decode_workers * 2)
     finally:
         for f in pending:
             f.cancel()
@@ -383,6 +391,55 @@ def _remake_thumbnails(
         f.cancel()
 
 
+def _fill_facts(
+    pool: ThreadPoolExecutor,
+    budget: ByteBudget,
+    writer: CatalogWriter,
+    todo: Sequence[tuple[int, str]],
+    control: Control,
+    lookahead: int,
+) -> Generator[Progress, None, None]:
+    """Hash-only jobs through the decode pool for photos indexed before duplicates were found
+    (no perceptual hash yet): a small decode each, nothing embedded again; written in batches."""
+    total = len(todo)
+    pending: deque[Future[tuple[int, Any]]] = deque()
+    ready: list[tuple[int, Any]] = []
+    next_item = done = 0
+
+    def flush() -> None:
+        with writer.transaction() as cat:
+            for pid, facts in ready:
+                if facts is not None:
+                    store_facts(cat, pid, facts)
+        ready.clear()
+
+    while (pending or next_item < total) and not control.cancelled:
+        while len(pending) < lookahead and next_item < total:
+            pid, path = todo[next_item]
+            pending.append(pool.submit(_facts_one, pid, path, budget))
+            next_item += 1
+        ready.append(pending.popleft().result())
+        done += 1
+        if len(ready) >= 256 or done == total:
+            flush()
+            yield Progress("hashes", done, total, current=todo[done - 1][1])
+        if control.paused:
+            while not control.wait_while_paused():
+                pass
+    for f in pending:
+        f.cancel()
+    if ready:
+        flush()
+
+
+def _facts_one(photo_id: int, path: str, budget: ByteBudget) -> tuple[int, Any]:
+    try:
+        return photo_id, photo_facts(load_image(path, min_side=MODEL_MIN_SIDE, budget=budget).image, path)
+    except Exception as exc:  # the photo stays indexed; it is tried again on the next run
+        log.warning("cannot compute the perceptual hash of %s: %s", path, exc)
+        return photo_id, None
+
+
 def _thumbnail_one(settings: Settings, photo_id: int, path: str, budget: ByteBudget) -> None:
     try:
         decoded = load_image(path, min_side=THUMB_BOX, budget=budget)
@@ -421,6 +478,8 @@ def _decode_one(
             small = image.resize((max(1, round(image.width * scale)), max(1, round(image.height * scale))), 2)
         for emb in embedders:
             out.prepared[emb.space] = emb.prepare(small)
+        if full:
+            out.facts = photo_facts(small, path)
         if settings.thumbnails and full:
             save_thumbnail(small if min(small.size) >= THUMB_BOX * 0.75 else image, thumb_path(settings.thumbs_dir, photo_id), THUMB_BOX)
     except DecodeError as exc:
@@ -487,6 +546,8 @@ class _Writer(threading.Thread):
             for d in batch.items:
                 if d.file_hash is not None:
                     catalog.conn.execute("UPDATE photos SET hash = ? WHERE id = ?", (d.file_hash, d.photo_id))
+                if d.full:
+                    store_facts(catalog, d.photo_id, d.facts if d.error is None else None)
                 if d.error is None:
                     catalog.mark_ok(d.photo_id, d.width, d.height, d.taken_at, now)
                     if d.faces is not None:

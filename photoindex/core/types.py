@@ -85,7 +85,7 @@ class Progress:
     """One step of a long job, as shown in a progress bar or the status bar."""
 
     phase: str
-    """'scan', 'switch' (a model switch under way), 'embed', 'thumbs', 'faces', 'index', 'done' or 'cancelled'."""
+    """'scan', 'switch' (a model switch under way), 'embed', 'thumbs', 'hashes', 'faces', 'duplicates', 'index', 'done' or 'cancelled'."""
     done: int
     total: int
     rate: float = 0.0
@@ -129,3 +129,77 @@ class IndexReport:
             "failures": [{"path": f.path, "reason": f.reason} for f in self.failures],
             "warnings": list(self.warnings),
         }
+
+
+DUPLICATE_KINDS = ("exact", "near", "similar")
+"""The tiers of duplicates, strongest first: the same bytes; the same photo resized, re-encoded,
+slightly cropped, brightened or greyed; shots of one moment (a burst, a retake)."""
+
+
+@dataclass(frozen=True, slots=True)
+class DuplicatePhoto:
+    """One photo of a duplicate group, with the facts shown side by side."""
+
+    photo_id: int
+    path: str
+    width: int
+    height: int
+    bytes: int
+    sharpness: float
+    """Variance of the Laplacian of a small decode (about 256 px on the short side); higher is sharper."""
+    score: float
+    """How good a keeper it is, 0..1, relative to the rest of its group."""
+    taken_at: float | None
+    camera: str | None
+    mtime: float
+    """File modification time, seconds since the epoch."""
+
+
+@dataclass(frozen=True, slots=True)
+class DuplicateGroup:
+    kind: str
+    """'exact', 'near' or 'similar' (the weakest link that joins the group)."""
+    photos: tuple[DuplicatePhoto, ...]
+    """The suggested keeper first, then by score."""
+    keep: int
+    """Photo id of the suggested keeper."""
+    reason: str
+    """Why that one: 'largest resolution, sharpest', 'oldest file', ..."""
+
+    @property
+    def keeper(self) -> DuplicatePhoto:
+        return next(p for p in self.photos if p.photo_id == self.keep)
+
+    @property
+    def others(self) -> tuple[DuplicatePhoto, ...]:
+        """The photos that applying the suggestion moves to the Trash."""
+        return tuple(p for p in self.photos if p.photo_id != self.keep)
+
+    def as_dict(self) -> dict[str, object]:
+        """The stable JSON shape of a group (`photoindex duplicates --json`)."""
+        return {
+            "kind": self.kind,
+            "keep": self.keeper.path,
+            "reason": self.reason,
+            "photos": [{"path": p.path, "width": p.width, "height": p.height, "bytes": p.bytes,
+                        "sharpness": p.sharpness, "score": p.score} for p in self.photos],
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class Skipped:
+    path: str
+    reason: str
+    """One line a person can act on: 'changed since it was indexed; index again first', ..."""
+
+
+@dataclass(frozen=True, slots=True)
+class CleanupReport:
+    """What `library.duplicates.trash` (or `undo_last`) did."""
+
+    cleanup_id: int | None
+    done: tuple[str, ...]
+    """Paths moved to the Trash (or, for an undo, put back)."""
+    skipped: tuple[Skipped, ...]
+    bytes: int
+    """Bytes of the files in `done`."""

@@ -127,6 +127,58 @@ MIGRATIONS: list[str] = [
         PRIMARY KEY (photo_id, space)
     ) WITHOUT ROWID;
     """,
+    # 6: duplicates (owned by photoindex/core/duplicates.py). photo_facts: what a duplicate finder
+    # knows of an indexed photo beyond the photos row (sharpness: variance of the Laplacian of a
+    # small decode; camera: EXIF make and model; checked: its neighbours were looked at).
+    # dup_hashes: two 64-bit pHashes per photo (variant 0: the whole picture, 1: its central 92%,
+    # so that a cropped copy matches), split into three bands (22/21/21 bits) that are indexed: a
+    # multi-index, so that a Hamming search looks at a few buckets, never at every photo.
+    # dup_pairs: confirmed pairs (a < b; kind 0 exact, 1 near, 2 similar, the strongest kept).
+    # cleanups / cleanup_files: what the last clean-ups moved to the Trash, for undo.
+    """
+    CREATE TABLE photo_facts (
+        photo_id INTEGER PRIMARY KEY REFERENCES photos(id) ON DELETE CASCADE,
+        sharpness REAL,
+        camera TEXT,
+        checked INTEGER NOT NULL DEFAULT 0
+    );
+    CREATE INDEX photo_facts_unchecked ON photo_facts(checked) WHERE checked = 0;
+    CREATE TABLE dup_hashes (
+        photo_id INTEGER NOT NULL REFERENCES photos(id) ON DELETE CASCADE,
+        variant INTEGER NOT NULL,
+        hash INTEGER NOT NULL,
+        b0 INTEGER NOT NULL,
+        b1 INTEGER NOT NULL,
+        b2 INTEGER NOT NULL,
+        PRIMARY KEY (photo_id, variant)
+    ) WITHOUT ROWID;
+    CREATE INDEX dup_hashes_b0 ON dup_hashes(b0);
+    CREATE INDEX dup_hashes_b1 ON dup_hashes(b1);
+    CREATE INDEX dup_hashes_b2 ON dup_hashes(b2);
+    CREATE TABLE dup_pairs (
+        a INTEGER NOT NULL REFERENCES photos(id) ON DELETE CASCADE,
+        b INTEGER NOT NULL REFERENCES photos(id) ON DELETE CASCADE,
+        kind INTEGER NOT NULL CHECK (kind IN (0, 1, 2)),
+        score REAL NOT NULL,
+        PRIMARY KEY (a, b)
+    ) WITHOUT ROWID;
+    CREATE INDEX dup_pairs_b ON dup_pairs(b);
+    CREATE TABLE cleanups (
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
+        made_at REAL NOT NULL,
+        undone_at REAL
+    );
+    CREATE TABLE cleanup_files (
+        cleanup_id INTEGER NOT NULL REFERENCES cleanups(id) ON DELETE CASCADE,
+        path TEXT NOT NULL,
+        trashed_path TEXT,
+        info_path TEXT,
+        size INTEGER NOT NULL,
+        mtime_ns INTEGER NOT NULL,
+        hash TEXT,
+        PRIMARY KEY (cleanup_id, path)
+    );
+    """,
 ]
 
 SCHEMA_VERSION = len(MIGRATIONS)

@@ -115,6 +115,38 @@ class Library:
                 self._embedders[space] = emb
             return emb
 
+    def reload_settings(self) -> set[str]:
+        """Resolve the settings again (the window's Settings dialog wrote the file), keeping what
+        the command line or the code set; returns the names of the settings that changed. A new
+        model is used by the next index run, which switches the library in the background."""
+        from photoindex.config import KEYS
+
+        old = self.settings
+        fixed = {name: getattr(old, name) for name in KEYS if old.source(name) in ("argv", "code")}
+        new = resolve_settings(fixed, file=old.file)
+        changed = {name for name in KEYS if getattr(new, name) != getattr(old, name)}
+        if not changed:
+            return changed
+        with self._lock:
+            self.settings = new
+            stale = [space for space, emb in self._embedders.items()
+                     if "@" not in space and getattr(emb, "settings", None) is not None
+                     and emb.model_key != self._model_key_for(space, new)]
+            for space in stale:
+                self._embedders.pop(space).release()
+        log.info("settings changed: %s", ", ".join(sorted(changed)))
+        return changed
+
+    @staticmethod
+    def _model_key_for(space: str, settings: Settings) -> str:
+        if space == SPACE_CLIP:
+            from photoindex.core.models.clip import clip_model_key
+
+            return clip_model_key(settings)
+        from photoindex.core.models.dino import dino_model_key
+
+        return dino_model_key(settings)
+
     def query_embedder(self, space: str) -> Any:
         """The embedder for queries: the model that made the vectors search answers from. While a
         space is being switched to the settings' model (re-embedding in the background), that is

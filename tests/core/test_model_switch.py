@@ -112,3 +112,24 @@ def test_choosing_the_old_model_again_drops_the_staged_vectors(tmp_path: Path, t
     assert cat.conn.execute("SELECT count(*) FROM staged_embeddings").fetchone()[0] == 0
     assert report.embedded == 0, "nothing is embedded again"
     lib.close()
+
+
+def test_the_window_follows_a_model_chosen_in_the_settings_file(tmp_path: Path, other_clip_model) -> None:
+    """The Settings dialog writes the shared file; the running library picks the model up (what
+    the command line set still wins), and the next index run switches to it."""
+    from photoindex.config import resolve_settings, save_settings_file
+    from tests.conftest import SHARED_ASSETS
+
+    file = tmp_path / "settings.toml"
+    save_settings_file({"clip_model": "photoindex-tiny"}, file)
+    argv = {"library_dir": tmp_path / "library", "weights": "random", "dino_model": "photoindex-tiny",
+            "faces": False, "threads": 2}
+    settings = resolve_settings(argv, environ={"PHOTOINDEX_MODELS_DIR": str(SHARED_ASSETS / "models")}, file=file)
+    lib = Library(settings)
+    before = lib.embedder("clip").model_key
+    assert lib.reload_settings() == set()
+    save_settings_file({"clip_model": other_clip_model, "threads": 1}, file)
+    assert lib.reload_settings() == {"clip_model"}, "threads came from the command line: it stays"
+    assert lib.settings.threads == 2
+    assert lib.embedder("clip").model_key != before and other_clip_model in lib.embedder("clip").model_key
+    lib.close()

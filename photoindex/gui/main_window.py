@@ -14,6 +14,7 @@ import subprocess
 import sys
 from typing import Any
 
+import shiboken6
 from PySide6.QtCore import QFileSystemWatcher, QPoint, QSize, Qt, QTimer, QUrl
 from PySide6.QtGui import QDesktopServices, QFont, QGuiApplication, QImage, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
@@ -47,8 +48,9 @@ from photoindex.gui.welcome import WelcomePage
 
 log = logging.getLogger(__name__)
 
-PAGE_WELCOME, PAGE_GRID, PAGE_PEOPLE, PAGE_MAP, PAGE_FAILURES = range(5)
-OPTIONAL_PAGES = {PAGE_PEOPLE: ("people_view", "PeopleView", "People"), PAGE_MAP: ("map_view", "MapView", "Map")}
+PAGE_WELCOME, PAGE_GRID, PAGE_PEOPLE, PAGE_MAP, PAGE_FAILURES, PAGE_DUPLICATES = range(6)
+OPTIONAL_PAGES = {PAGE_PEOPLE: ("people_view", "PeopleView", "People"), PAGE_MAP: ("map_view", "MapView", "Map"),
+                  PAGE_DUPLICATES: ("duplicates_view", "DuplicatesView", "Duplicates")}
 REFRESH_MS = 1500  # while indexing, the grid reloads at most this often
 MAX_WATCHED_FOLDERS = 2000  # inotify watches are a shared, limited resource
 
@@ -106,6 +108,8 @@ class MainWindow(QMainWindow):
         self.last_hits: list[Any] = []
         self.person_filter: int | None = None
         self.roots: list[str] = []  # the library's folders, read off the GUI thread
+        self.failed_count = 0  # photos that could not be read, and groups of duplicates: for the sidebar,
+        self.duplicate_groups: int | None = None  # both counted off the GUI thread
         self.model_state = "not loaded"  # 'loading', 'ready', or the reason it cannot load
         self._build(thumb_size)
         self._refresh_timer = QTimer(self, singleShot=True, interval=REFRESH_MS, timeout=self.refresh)
@@ -166,6 +170,7 @@ class MainWindow(QMainWindow):
         self.pages.addWidget(QWidget())  # People, made when first shown
         self.pages.addWidget(QWidget())  # Map, made when first shown
         self.pages.addWidget(self.failures)
+        self.pages.addWidget(QWidget())  # Duplicates, made when first shown
         self._made_pages: set[int] = set()
 
         split = QSplitter()
@@ -238,6 +243,8 @@ class MainWindow(QMainWindow):
             ("selectionChanged", self.show_photo_ids),
             ("photoActivated", lambda pid: self.open_preview(pid, [pid])),
             ("contextMenuRequested", self.show_context_menu),
+            ("libraryChanged", self._duplicates_cleaned),
+            ("indexRequested", self.start_indexing),
         ):
             sig = getattr(view, name, None)
             if sig is not None:
@@ -249,6 +256,9 @@ class MainWindow(QMainWindow):
     # -- sidebar -------------------------------------------------------------------------------
 
     def _fill_sidebar(self, failed: int | None = None) -> None:
+        if failed is not None:
+            self.failed_count = failed
+        failed = self.failed_count
         style = self.style()
         current = self.sidebar.currentItem()
         keep = current.data(Qt.ItemDataRole.UserRole) if current is not None else None
@@ -282,6 +292,10 @@ class MainWindow(QMainWindow):
               "Faces grouped into people")
         entry("Map", ("map", None), QStyle.StandardPixmap.SP_FileDialogDetailedView,
               "Every photo on a map of look-alikes")
+        groups = self.duplicate_groups
+        entry(self.tr("Duplicates") + (f" ({self.locale().toString(groups)})" if groups else ""),
+              ("duplicates", None), QStyle.StandardPixmap.SP_FileDialogListView,
+              self.tr("Copies, near-copies and similar shots, side by side, with the one to keep"))
         label = "Could not be read" + (f" ({failed})" if failed else "")
         entry(label, ("failures", None), QStyle.StandardPixmap.SP_MessageBoxWarning,
               "Files that look like photos but could not be read")
@@ -301,6 +315,25 @@ class MainWindow(QMainWindow):
             self.show_page(PAGE_MAP)
         elif kind == "failures":
             self.show_failures()
+        elif kind == "duplicates":
+            self.show_page(PAGE_DUPLICATES)
+
+    def count_duplicates(self) -> None:
+        """The number of groups of duplicates, for the sidebar (read on a worker)."""
+        part = self.library.duplicates
+
+        def counted(n: int) -> None:
+            if shiboken6.isValid(self):  # the window may have closed meanwhile
+                self.duplicate_groups = n
+                self._fill_sidebar()
+
+        self.io_runner.submit(lambda: len(part.groups()), counted,
+                              lambda message: log.warning("counting duplicates: %s", message))
+
+    def _duplicates_cleaned(self) -> None:
+        """Files went to the Trash or came back (the Duplicates view): the count and the grid follow."""
+        self.count_duplicates()
+        self.refresh()
 
     @property
     def folder_filter(self) -> str | None:
@@ -365,6 +398,7 @@ class MainWindow(QMainWindow):
     def _started(self, roots: list[str]) -> None:
         self.roots = roots
         self._fill_sidebar()
+        self.count_duplicates()
         if self.startup_problems:
             QMessageBox.warning(self, "photoindex", "\n".join(self.startup_problems))
         for root in roots:
@@ -532,6 +566,11 @@ class MainWindow(QMainWindow):
             map_view = self.pages.widget(PAGE_MAP)
             if hasattr(map_view, "reload") and map_view.isVisible():
                 map_view.reload()
+        if PAGE_DUPLICATES in self._made_pages:  # new copies, or the photos an undo put back
+            dup_view = self.pages.widget(PAGE_DUPLICATES)
+            if hasattr(dup_view, "reload") and dup_view.isVisible():
+                dup_view.reload()
+        self.count_duplicates()
         self.io_runner.submit(self.library.failures, self._failures_loaded)
         self._watch_folders()
 
@@ -582,7 +621,11 @@ class MainWindow(QMainWindow):
     # -- showing photos ------------------------------------------------------------------------
 
     def refresh(self) -> None:
-        """Reload what the grid shows (new photos appear as they are indexed)."""
+        """Reload what the grid shows (new photos appear as they are indexed). Not while People,
+        the Map or Duplicates is shown: a search shows the grid, and the user would be pulled away;
+        the grid reloads when its sidebar entry is clicked."""
+        if self.pages.currentIndex() not in (PAGE_GRID, PAGE_WELCOME):
+            return
         if (self.mode == "search" and self.current_query) or self.mode == "all":
             self.run_search(force=True, keep_place=True)
 
@@ -793,7 +836,10 @@ class MainWindow(QMainWindow):
 
         dlg = SettingsDialog(self.library, self.grid.cell_size(), self)
         if dlg.exec():
-            dlg.save()
+            if dlg.save():
+                # The window's Library follows the file at once (what the command line set wins,
+                # as at start-up); a new model is switched to by the next index run.
+                self.io_runner.submit(self.library.reload_settings, self._settings_reloaded, self._search_error)
             if dlg.faces_turned_off():
                 self.library.settings = self.library.settings.with_(faces=False)
                 self.io_runner.submit(self.library.delete_face_data)
@@ -808,6 +854,11 @@ class MainWindow(QMainWindow):
             self.refresh()
             if dlg.added:
                 self.start_indexing()
+
+    def _settings_reloaded(self, changed: set[str]) -> None:
+        if changed & {"clip_model", "clip_pretrained", "dino_model", "weights", "device", "precision"}:
+            self.model_state = "not loaded"
+            self.start_indexing()  # switches the library to the new model in the background
 
     # -- drag and drop ---------------------------------------------------------------------------
 

@@ -22,15 +22,15 @@ def _temp_in(dest: Path) -> Path:
     return Path(tmp)
 
 
-def _fsync_file(path: Path) -> None:
-    fd = os.open(path, os.O_RDONLY)
+def fsync_file(path: Path) -> None:
+    fd = os.open(path, os.O_RDWR)  # Windows' fsync (_commit) needs write access
     try:
         os.fsync(fd)
     finally:
         os.close(fd)
 
 
-def _fsync_dir(folder: Path) -> None:
+def fsync_dir(folder: Path) -> None:
     try:
         fd = os.open(folder, os.O_RDONLY)
     except OSError:
@@ -53,13 +53,13 @@ def atomic_save(dest: str | os.PathLike[str], save: Callable[[Path], Any], *, du
     try:
         save(tmp)
         if durable:
-            _fsync_file(tmp)
+            fsync_file(tmp)
         os.replace(tmp, dest)
     except BaseException:
         tmp.unlink(missing_ok=True)
         raise
     if durable:
-        _fsync_dir(dest.parent)
+        fsync_dir(dest.parent)
 
 
 @contextmanager
@@ -82,7 +82,7 @@ def atomic_open(dest: str | os.PathLike[str], mode: str = "wb", *, durable: bool
         tmp.unlink(missing_ok=True)
         raise
     if durable:
-        _fsync_dir(dest.parent)
+        fsync_dir(dest.parent)
 
 
 def atomic_write_bytes(dest: str | os.PathLike[str], data: bytes, *, durable: bool = True) -> None:

@@ -216,6 +216,13 @@ def _band_masks(bits: int, radius: int = 2) -> np.ndarray:
 _MASKS = {bits: _band_masks(bits) for _, bits in _BANDS}
 
 
+def _one_file(a: str, b: str) -> bool:
+    try:
+        return os.path.samefile(a, b)
+    except OSError:
+        return False
+
+
 class _DupFiles:
     """Full-file hashes, each file read at most once per pass."""
 
@@ -223,6 +230,10 @@ class _DupFiles:
         self._cache: dict[str, str | None] = {}
 
     def same(self, a: str, b: str) -> bool:
+        """Two copies of the same bytes. One file reached by two paths (a symlink, a hard link,
+        two roots through a linked folder) is not a copy: trashing one would lose the other."""
+        if _one_file(a, b):
+            return False
         ha, hb = self.get(a), self.get(b)
         return ha is not None and ha == hb
 

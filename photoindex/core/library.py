@@ -123,6 +123,7 @@ class Library:
 
         old = self.settings
         fixed = {name: getattr(old, name) for name in KEYS if old.source(name) in ("argv", "code")}
+        fixed["library_dir"] = old.library_dir  # this Library's catalog: another folder is another Library
         new = resolve_settings(fixed, file=old.file)
         changed = {name for name in KEYS if getattr(new, name) != getattr(old, name)}
         if not changed:

@@ -9,6 +9,7 @@ library's single writer (`CatalogWriter`).
 from __future__ import annotations
 
 import logging
+import os
 from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -292,7 +293,7 @@ class DuplicatesPart:
                 skipped.append(Skipped(f"photo {pid}", "it is not in the library (removed already?)"))
                 continue
             path, size, mtime_ns, partial = row
-            problem = file_unchanged(path, size, mtime_ns, partial)
+            problem = file_unchanged(path, size, mtime_ns, partial) or self._same_file_as_kept(cat, pid, path, photo_ids)
             if problem is None:
                 try:
                     moved = move_to_trash(path)
@@ -318,6 +319,23 @@ class DuplicatesPart:
             freed += int(size)
         log.info("clean-up %s: %d files to the Trash (%d bytes), %d skipped", cleanup_id, len(done), freed, len(skipped))
         return CleanupReport(cleanup_id, tuple(done), tuple(skipped), freed)
+
+    @staticmethod
+    def _same_file_as_kept(cat: Any, pid: int, path: str, trashed: Sequence[int]) -> str | None:
+        """One file reached by two paths (a link) is not a copy: moving it to the Trash would take
+        the photo that is kept with it."""
+        leaving = set(trashed)
+        for other, other_path in cat.conn.execute(
+            "SELECT id, path FROM photos WHERE size = (SELECT size FROM photos WHERE id = ?) AND id <> ?", (pid, pid)
+        ):
+            if other in leaving:
+                continue
+            try:
+                if os.path.samefile(path, other_path):
+                    return f"it is the same file as {other_path} (a link), which is kept"
+            except OSError:
+                continue
+        return None
 
     def last_cleanup(self) -> CleanupReport | None:
         """The clean-up that `undo_last` would reverse, or None."""
@@ -349,8 +367,8 @@ class DuplicatesPart:
         done: list[str] = []
         skipped: list[Skipped] = []
         restored_bytes = 0
-        for path, trashed, info, size, _mtime_ns, partial in files:
-            problem = restore(Trashed(path, trashed, info))
+        for path, trashed, info, size, mtime_ns, partial in files:
+            problem = restore(Trashed(path, trashed, info), int(size), int(mtime_ns))
             if problem is not None:
                 skipped.append(Skipped(path, problem))
                 continue

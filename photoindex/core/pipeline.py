@@ -408,8 +408,9 @@ def _fill_facts(
 
     def flush() -> None:
         with writer.transaction() as cat:
+            alive = set(cat.photos([pid for pid, _ in ready]))
             for pid, facts in ready:
-                if facts is not None:
+                if facts is not None and pid in alive:
                     store_facts(cat, pid, facts)
         ready.clear()
 
@@ -540,10 +541,25 @@ class _Writer(threading.Thread):
     def _write(self, batch: _Batch) -> None:
         new_faces: list[int] = []
         with self.writer.transaction() as catalog:
+            # Photos removed while the batch was made (a folder removed in Settings, duplicates
+            # sent to the Trash): their rows are gone and writing for them would fail the run.
+            wanted = [d.photo_id for d in batch.items]
+            alive = set(catalog.photos(wanted))
+            if len(alive) < len(wanted):
+                log.info("%d photos were removed while they were being indexed", len(wanted) - len(alive))
             for space, (key, ids, matrix) in batch.vectors.items():
-                catalog.write_embeddings(space, key, list(zip(ids, matrix, strict=True)))
+                rows = [(pid, v) for pid, v in zip(ids, matrix, strict=True) if pid in alive]
+                if rows:
+                    catalog.write_embeddings(space, key, rows)
             now = time.time()
             for d in batch.items:
+                if d.photo_id not in alive:
+                    continue
+                if d.error is not None and not d.full:
+                    # An indexed photo read again only for another model's vector (a switch): a
+                    # drive unplugged meanwhile must not turn it into a failure and lose its vectors.
+                    log.warning("not embedded with the new model for now: %s: %s", d.path, d.error)
+                    continue
                 if d.file_hash is not None:
                     catalog.conn.execute("UPDATE photos SET hash = ? WHERE id = ?", (d.file_hash, d.photo_id))
                 if d.full:

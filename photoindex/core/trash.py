@@ -107,23 +107,44 @@ def move_to_trash(path: str) -> Trashed:
     dirs = _trash_dirs(path)
     before = _infos(dirs, os.path.basename(path))
     send(path)  # type: ignore[operator]
-    for info in sorted(_infos(dirs, os.path.basename(path)) - before, key=lambda p: p.stat().st_mtime, reverse=True):
-        if _info_path_of(info) == os.path.normpath(path):
-            trashed = info.parent.parent / "files" / info.name[: -len(".trashinfo")]
-            if trashed.exists() or trashed.is_symlink():
-                return Trashed(path, str(trashed), str(info))
+    # From here on the file IS in the Trash: nothing below may raise, or the caller would report
+    # it as not moved and keep it in the catalog with no record to undo it.
+    try:
+        for info in sorted(_infos(dirs, os.path.basename(path)) - before, key=_mtime_or_zero, reverse=True):
+            if _info_path_of(info) == os.path.normpath(path):
+                trashed = info.parent.parent / "files" / info.name[: -len(".trashinfo")]
+                if trashed.exists() or trashed.is_symlink():
+                    return Trashed(path, str(trashed), str(info))
+    except Exception:
+        log.exception("%s went to the Trash; finding its entry there failed", path)
     log.warning("%s went to the Trash, but its entry there was not found: undo cannot put it back", path)
     return Trashed(path, None, None)
 
 
-def restore(item: Trashed) -> str | None:
-    """Put a trashed file back. None when done; else one line saying why not."""
+def _mtime_or_zero(p: Path) -> float:
+    try:
+        return p.stat().st_mtime
+    except OSError:
+        return 0.0
+
+
+def restore(item: Trashed, size: int | None = None, mtime_ns: int | None = None) -> str | None:
+    """Put a trashed file back. None when done; else one line saying why not. size and mtime_ns
+    (as recorded when it was trashed; a move keeps both) make sure the file in the Trash under
+    that name is still ours: after the Trash was emptied, another file may have taken the name."""
     if item.trashed is None:
         return "photoindex cannot read this Trash back: restore it from the Trash yourself"
     if os.path.lexists(item.original):
         return "another file is at its place now; restore it from the Trash yourself"
     if not os.path.lexists(item.trashed):
         return "it is no longer in the Trash (emptied, or restored already)"
+    if size is not None and mtime_ns is not None:
+        try:
+            st = os.lstat(item.trashed)
+        except OSError as exc:
+            return f"it cannot be read in the Trash ({exc.strerror or exc})"
+        if st.st_size != size or st.st_mtime_ns != mtime_ns:
+            return "the file of that name in the Trash is another one now (the Trash was emptied); nothing was moved"
     try:
         os.makedirs(os.path.dirname(item.original), exist_ok=True)
         os.rename(item.trashed, item.original)

@@ -144,3 +144,54 @@ def test_map_layout_stored_after_photos_were_removed_meanwhile(tiny_settings, mo
     placed, _xy = lib.map.load("clip")
     assert sorted(placed.tolist()) == sorted(ids[5:])
     lib.close()
+
+
+def test_removing_one_of_two_nested_folders_keeps_the_photos_the_other_holds(tiny_settings, tmp_path) -> None:
+    """~/Pictures and ~/Pictures/2020 both added: removing 2020 must not delete its photos (and
+    their people and corrections) while ~/Pictures still holds them."""
+    from photoindex.core.library import Library
+
+    lib = Library(tiny_settings)
+    outer, inner = tmp_path / "Pictures", tmp_path / "Pictures" / "2020"
+    inner.mkdir(parents=True)
+    lib.add_root(outer)
+    lib.add_root(inner)
+    with lib.writer.transaction() as cat:
+        a = cat.insert_photo(str(outer / "a.jpg"), 1, 1, None)
+        b = cat.insert_photo(str(inner / "b.jpg"), 1, 1, None)
+    assert lib.remove_root(str(inner)) == 0
+    assert lib.photo(b) is not None
+    lib.add_root(inner)
+    assert lib.remove_root(str(outer)) == 1
+    assert lib.photo(a) is None and lib.photo(b) is not None
+    lib.close()
+
+
+def test_photos_removed_while_their_batch_is_made_do_not_fail_the_run(tiny_settings, tmp_path, monkeypatch) -> None:
+    """A folder removed in Settings (or duplicates trashed) while indexing runs: the next batch
+    wrote vectors for rows that were gone and the whole run stopped on a foreign key."""
+    from photoindex.core import pipeline
+    from photoindex.core.library import Library
+    from tests.photos import save_jpeg, scene
+
+    for i in range(6):
+        save_jpeg(tmp_path / "photos" / f"p{i}.jpg", scene(i))
+    lib = Library(tiny_settings.with_(batch_size=3))
+    lib.add_root(tmp_path / "photos")
+    real = pipeline._decode_one
+    removed: list[int] = []
+
+    def decode_then_remove(settings, photo_id, path, *args, **kw):
+        out = real(settings, photo_id, path, *args, **kw)
+        if path.endswith("p4.jpg"):
+            with lib.writer.transaction() as cat:  # the window's remove, meanwhile
+                cat.delete_photos([photo_id])
+            removed.append(photo_id)
+        return out
+
+    monkeypatch.setattr(pipeline, "_decode_one", decode_then_remove)
+    report = lib.run_index()
+    assert removed and report.embedded == 6
+    assert lib.status()["photos"] == 5
+    assert lib.catalog().conn.execute("PRAGMA foreign_key_check").fetchall() == []
+    lib.close()

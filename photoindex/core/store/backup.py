@@ -137,8 +137,6 @@ def _copy(source: sqlite3.Connection, dest: Path) -> None:
         target.execute("PRAGMA user_version")  # readable
     finally:
         target.close()
-    with open(dest, "rb") as f:
-        os.fsync(f.fileno())
 
 
 def backup_if_due(catalog_path: Path, *, max_age_s: float = DAILY_S, keep: int = KEEP, now: float | None = None) -> Path | None:

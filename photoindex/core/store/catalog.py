@@ -186,7 +186,14 @@ class Catalog:
                 self.conn.execute("ROLLBACK")
             raise
         else:
-            self.conn.execute("COMMIT")
+            try:
+                self.conn.execute("COMMIT")
+            except BaseException:
+                # A COMMIT that failed (full disk, I/O) can leave the transaction open: roll it
+                # back, or every later write would join it and never be committed.
+                if self.conn.in_transaction:
+                    self.conn.execute("ROLLBACK")
+                raise
 
     # -- meta ----------------------------------------------------------------------------------
 
@@ -209,14 +216,18 @@ class Catalog:
         return cur.rowcount > 0
 
     def remove_root(self, path: str) -> int:
-        """Forget a root and every photo under it (the files themselves are never touched)."""
+        """Forget a root and every photo under it that no other root holds (the files themselves
+        are never touched). With nested roots (~/Pictures and ~/Pictures/2020), removing either
+        keeps the photos the other one still covers, and with them their people and corrections."""
         prefix = path.rstrip(os.sep) + os.sep
         with self.transaction():
+            others = [r.rstrip(os.sep) + os.sep for r in self.roots() if r != path]
             ids = [
-                r[0]
-                for r in self.conn.execute(
-                    "SELECT id FROM photos WHERE substr(path, 1, ?) = ?", (len(prefix), prefix)
+                pid
+                for pid, photo_path in self.conn.execute(
+                    "SELECT id, path FROM photos WHERE substr(path, 1, ?) = ?", (len(prefix), prefix)
                 )
+                if not any(photo_path.startswith(o) for o in others)
             ]
             self._delete_photo_ids(ids)
             self.conn.execute("DELETE FROM roots WHERE path = ?", (path,))
@@ -249,9 +260,10 @@ class Catalog:
     def _bump_counter(self, key: str) -> int:
         # One statement, so atomic even outside a transaction; under BEGIN IMMEDIATE it is also
         # serialised with every other writer of this file, in any process.
-        row = self.conn.execute(
-            "UPDATE meta SET value = CAST(value AS INTEGER) + 1 WHERE key = ? RETURNING value", (key,)
-        ).fetchone()
+        # UPDATE ... RETURNING needs SQLite 3.35; some Pythons link an older one.
+        with self.transaction():
+            self.conn.execute("UPDATE meta SET value = CAST(value AS INTEGER) + 1 WHERE key = ?", (key,))
+            row = self.conn.execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()
         return int(row[0])
 
     def mark_changed(self, photo_id: int, size: int, mtime_ns: int, file_hash: str | None) -> None:

@@ -32,6 +32,7 @@ from typing import Any
 
 import numpy as np
 
+from photoindex.atomic import fsync_dir, fsync_file
 from photoindex.core.store.catalog import Catalog
 from photoindex.core.types import Matrix
 
@@ -247,7 +248,7 @@ class VectorIndex:
             meta_tmp = self.index_dir / f".{self.space}.json.tmp{os.getpid()}"
             try:
                 self._hnsw.save_index(str(tmp))
-                _fsync_file(tmp)
+                fsync_file(tmp)
                 catalog_id, model_key, dim = self._identity
                 meta = {
                     "format": FORMAT,
@@ -269,7 +270,7 @@ class VectorIndex:
                     os.fsync(fh.fileno())
                 os.replace(tmp, self.path)
                 os.replace(meta_tmp, self.meta_path)
-                _fsync_dir(self.index_dir)
+                fsync_dir(self.index_dir)
             except OSError as exc:
                 log.warning("could not save the vector index %s: %s", self.path, exc)
                 raise
@@ -406,22 +407,3 @@ def _crc32(path: Path) -> int:
         while chunk := fh.read(1 << 22):
             crc = zlib.crc32(chunk, crc)
     return crc
-
-
-def _fsync_file(path: Path) -> None:
-    with open(path, "rb") as fh:
-        os.fsync(fh.fileno())
-
-
-def _fsync_dir(path: Path) -> None:
-    # The renames are durable only once the folder is; not every platform can open a folder.
-    try:
-        fd = os.open(path, os.O_RDONLY)
-    except OSError:
-        return
-    try:
-        os.fsync(fd)
-    except OSError:
-        pass
-    finally:
-        os.close(fd)

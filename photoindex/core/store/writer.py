@@ -34,6 +34,7 @@ class CatalogWriter:
         self._catalog: Catalog | None = None
         self.commits = 0
         """Transactions committed through this writer (tests and the GUI-thread recorder)."""
+        self._depth = 0
 
     def _open(self) -> Catalog:
         if self._catalog is None:
@@ -46,11 +47,18 @@ class CatalogWriter:
         normal exit, rolls back on an exception. Nested calls join the outer transaction."""
         with self._lock:
             cat = self._open()
-            if cat.conn.in_transaction:
-                yield cat
+            if self._depth:
+                yield cat  # nested: the outer transaction commits
                 return
-            with cat.transaction():
-                yield cat
+            if cat.conn.in_transaction:  # left open by a failure: never join it
+                log.warning("a transaction was left open on the catalog writer; rolled back")
+                cat.conn.execute("ROLLBACK")
+            self._depth += 1
+            try:
+                with cat.transaction():
+                    yield cat
+            finally:
+                self._depth -= 1
             self.commits += 1
 
     @contextmanager

@@ -186,8 +186,8 @@ def test_a_migration_is_preceded_by_a_backup_of_the_old_catalog(tmp_path: Path) 
     cat = Catalog(path)
     assert cat.schema_version == SCHEMA_VERSION
     cat.close()
-    made = backup.backups(path)
-    assert len(made) == 1
+    made = backup.backups(path, upgrade=True)
+    assert len(made) == 1 and backup.backups(path) == []
     conn = sqlite3.connect(made[0])
     assert conn.execute("PRAGMA user_version").fetchone()[0] == old
     assert conn.execute("SELECT path FROM roots").fetchall() == [("/my/photos",)]
@@ -195,7 +195,11 @@ def test_a_migration_is_preceded_by_a_backup_of_the_old_catalog(tmp_path: Path) 
     assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
     conn.close()
     Catalog(path).close()  # already migrated: no second backup
-    assert backup.backups(path) == made
+    assert backup.backups(path, upgrade=True) == made
+    # Daily backups after the upgrade have their own pool: they never prune the one from before it.
+    for days in (1, 2, 3):
+        backup.backup_if_due(path, now=time.time() + days * 86400)
+    assert len(backup.backups(path)) == 2 and backup.backups(path, upgrade=True) == made
 
 
 def test_only_the_last_two_backups_are_kept(tmp_path: Path) -> None:

@@ -29,13 +29,19 @@ DAILY_S = 24 * 3600
 _NAME = re.compile(r"^catalog-(\d{8}-\d{6})\.sqlite3$")
 
 
-def backup_dir(catalog_path: Path) -> Path:
-    return Path(catalog_path).parent / BACKUPS_DIR
+UPGRADES_DIR = "before-upgrade"
+"""Backups made before a schema upgrade keep their own pool: two daily backups after an upgrade
+must not prune the copy of the catalog as it was before it."""
 
 
-def backups(catalog_path: Path) -> list[Path]:
-    """Our backups of this catalog, oldest first."""
-    folder = backup_dir(catalog_path)
+def backup_dir(catalog_path: Path, upgrade: bool = False) -> Path:
+    folder = Path(catalog_path).parent / BACKUPS_DIR
+    return folder / UPGRADES_DIR if upgrade else folder
+
+
+def backups(catalog_path: Path, upgrade: bool = False) -> list[Path]:
+    """Our backups of this catalog (the daily ones, or those before upgrades), oldest first."""
+    folder = backup_dir(catalog_path, upgrade)
     try:
         names = sorted(n for n in os.listdir(folder) if _NAME.match(n))
     except OSError:
@@ -52,8 +58,9 @@ def backup_time(path: Path) -> float:
 
 
 def newest_backup(catalog_path: Path) -> Path | None:
-    found = backups(catalog_path)
-    return found[-1] if found else None
+    """The newest backup of either pool."""
+    found = backups(catalog_path) + backups(catalog_path, upgrade=True)
+    return max(found, key=backup_time) if found else None
 
 
 def restore_hint(catalog_path: Path) -> str:
@@ -67,12 +74,15 @@ def restore_hint(catalog_path: Path) -> str:
     )
 
 
-def make_backup(source: sqlite3.Connection, catalog_path: Path, *, keep: int = KEEP, now: float | None = None) -> Path:
-    """Copy the catalog open in `source` into the backups folder; keep the newest `keep`.
+def make_backup(
+    source: sqlite3.Connection, catalog_path: Path, *, keep: int = KEEP, now: float | None = None, upgrade: bool = False
+) -> Path:
+    """Copy the catalog open in `source` into the backups folder (its before-upgrade pool with
+    upgrade=True); keep the newest `keep` of that pool.
 
     Raises OSError (disk full, folder not writable) with nothing left behind, or CatalogDamaged
     when the copy fails its check (the catalog itself is damaged)."""
-    folder = backup_dir(catalog_path)
+    folder = backup_dir(catalog_path, upgrade)
     folder.mkdir(parents=True, exist_ok=True)
     when = time.time() if now is None else now
     final = folder / _name_for(when)
@@ -90,7 +100,7 @@ def make_backup(source: sqlite3.Connection, catalog_path: Path, *, keep: int = K
                 f"the catalog at {catalog_path} is damaged ({exc}) and was not backed up; {restore_hint(catalog_path)}"
             ) from None
         raise
-    for old in backups(catalog_path)[:-keep] if keep > 0 else []:
+    for old in backups(catalog_path, upgrade)[:-keep] if keep > 0 else []:
         try:
             old.unlink()
         except OSError:

@@ -147,7 +147,7 @@ class Catalog:
         # migration starts from (WAL).
         source = sqlite3.connect(self.path, timeout=30.0)
         try:
-            make_backup(source, self.path)
+            make_backup(source, self.path, upgrade=True)
         except OSError as exc:
             raise PhotoindexError(
                 f"could not back up the catalog at {self.path} before upgrading it from schema {version} "

@@ -10,10 +10,9 @@ from __future__ import annotations
 import os
 import tempfile
 import threading
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from pathlib import Path
-from typing import IO, Any
+from typing import Any
 
 
 def _temp_in(dest: Path) -> Path:
@@ -62,34 +61,9 @@ def atomic_save(dest: str | os.PathLike[str], save: Callable[[Path], Any], *, du
         fsync_dir(dest.parent)
 
 
-@contextmanager
-def atomic_open(dest: str | os.PathLike[str], mode: str = "wb", *, durable: bool = True, **kw: Any) -> Iterator[IO[Any]]:
-    """`with atomic_open(path, "w", encoding="utf-8") as fh: fh.write(...)`: the file appears
-    whole at path when the block ends without an exception, and not at all otherwise."""
-    if "r" in mode or "a" in mode or "+" in mode:
-        raise ValueError("atomic_open writes a new file: use 'w' or 'wb'")
-    dest = Path(dest)
-    dest.parent.mkdir(parents=True, exist_ok=True)
-    tmp = _temp_in(dest)
-    try:
-        with open(tmp, mode, **kw) as fh:
-            yield fh
-            fh.flush()
-            if durable:
-                os.fsync(fh.fileno())
-        os.replace(tmp, dest)
-    except BaseException:
-        tmp.unlink(missing_ok=True)
-        raise
-    if durable:
-        fsync_dir(dest.parent)
-
-
 def atomic_write_bytes(dest: str | os.PathLike[str], data: bytes, *, durable: bool = True) -> None:
-    with atomic_open(dest, "wb", durable=durable) as fh:
-        fh.write(data)
+    atomic_save(dest, lambda tmp: tmp.write_bytes(data), durable=durable)
 
 
 def atomic_write_text(dest: str | os.PathLike[str], text: str, *, durable: bool = True) -> None:
-    with atomic_open(dest, "w", durable=durable, encoding="utf-8") as fh:
-        fh.write(text)
+    atomic_save(dest, lambda tmp: tmp.write_text(text, encoding="utf-8"), durable=durable)

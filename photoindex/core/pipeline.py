@@ -311,10 +311,8 @@ def _embed_all(
                 yield Progress("embed", done, total, 0.0, None, batch[-1].path, paused=True)
                 while not control.wait_while_paused():
                     pass
-        if thumbs_todo and not control.cancelled:
-            yield from _remake_thumbnails(settings, pool, budget, thumbs_todo, control, decode_workers * 2)
-        if facts_todo and not control.cancelled:
-            yield from _fill_facts(pool, budget, catalog_writer, facts_todo, control, decode_workers * 2)
+        if (thumbs_todo or facts_todo) and not control.cancelled:
+            yield from _repair(settings, pool, budget, catalog_writer, thumbs_todo, facts_todo, control, decode_workers * 2)
     finally:
         for f in pending:
             f.cancel()
@@ -363,44 +361,23 @@ def missing_thumbnails(
     return out
 
 
-def _remake_thumbnails(
+def _repair(
     settings: Settings,
     pool: ThreadPoolExecutor,
     budget: ByteBudget,
-    todo: Sequence[tuple[int, str]],
-    control: Control,
-    lookahead: int,
-) -> Generator[Progress, None, None]:
-    """Thumbnail-only jobs through the decode pool: nothing is embedded again."""
-    total = len(todo)
-    pending: deque[Future[None]] = deque()
-    next_item = done = 0
-    while (pending or next_item < total) and not control.cancelled:
-        while len(pending) < lookahead and next_item < total:
-            pid, path = todo[next_item]
-            pending.append(pool.submit(_thumbnail_one, settings, pid, path, budget))
-            next_item += 1
-        pending.popleft().result()
-        done += 1
-        if done % 32 == 0 or done == total:
-            yield Progress("thumbs", done, total, current=todo[done - 1][1])
-        if control.paused:
-            while not control.wait_while_paused():
-                pass
-    for f in pending:
-        f.cancel()
-
-
-def _fill_facts(
-    pool: ThreadPoolExecutor,
-    budget: ByteBudget,
     writer: CatalogWriter,
-    todo: Sequence[tuple[int, str]],
+    thumbs_todo: Sequence[tuple[int, str]],
+    facts_todo: Sequence[tuple[int, str]],
     control: Control,
     lookahead: int,
 ) -> Generator[Progress, None, None]:
-    """Hash-only jobs through the decode pool for photos indexed before duplicates were found
-    (no perceptual hash yet): a small decode each, nothing embedded again; written in batches."""
+    """Indexed photos that only miss something cheap: a thumbnail deleted from the cache, or the
+    duplicate finder's facts (photos indexed before it). One small decode per photo makes both
+    through the decode pool; nothing is embedded again; facts are written in batches."""
+    need: dict[int, tuple[str, bool, bool]] = {pid: (path, True, False) for pid, path in thumbs_todo}
+    for pid, path in facts_todo:
+        need[pid] = (path, pid in need, True)
+    todo = list(need.items())
     total = len(todo)
     pending: deque[Future[tuple[int, Any]]] = deque()
     ready: list[tuple[int, Any]] = []
@@ -410,20 +387,23 @@ def _fill_facts(
         with writer.transaction() as cat:
             alive = set(cat.photos([pid for pid, _ in ready]))
             for pid, facts in ready:
-                if facts is not None and pid in alive:
+                if pid in alive:
                     store_facts(cat, pid, facts)
         ready.clear()
 
     while (pending or next_item < total) and not control.cancelled:
         while len(pending) < lookahead and next_item < total:
-            pid, path = todo[next_item]
-            pending.append(pool.submit(_facts_one, pid, path, budget))
+            pid, (path, thumb, facts) = todo[next_item]
+            pending.append(pool.submit(_repair_one, settings, pid, path, budget, thumb, facts))
             next_item += 1
-        ready.append(pending.popleft().result())
+        pid, facts = pending.popleft().result()
+        if facts is not None:
+            ready.append((pid, facts))
         done += 1
         if len(ready) >= 256 or done == total:
             flush()
-            yield Progress("hashes", done, total, current=todo[done - 1][1])
+        if done % 32 == 0 or done == total:
+            yield Progress("repair", done, total, current=todo[done - 1][1][0])
         if control.paused:
             while not control.wait_while_paused():
                 pass
@@ -433,20 +413,28 @@ def _fill_facts(
         flush()
 
 
-def _facts_one(photo_id: int, path: str, budget: ByteBudget) -> tuple[int, Any]:
+def _repair_one(
+    settings: Settings, photo_id: int, path: str, budget: ByteBudget, thumb: bool, facts: bool
+) -> tuple[int, Any]:
+    """(photo id, facts or None). Failures are logged: the photo stays indexed and is tried
+    again on the next run."""
     try:
-        return photo_id, photo_facts(load_image(path, min_side=MODEL_MIN_SIDE, budget=budget).image, path)
-    except Exception as exc:  # the photo stays indexed; it is tried again on the next run
-        log.warning("cannot compute the perceptual hash of %s: %s", path, exc)
+        image = load_image(path, min_side=THUMB_BOX if thumb else MODEL_MIN_SIDE, budget=budget).image
+        if thumb:
+            save_thumbnail(image, thumb_path(settings.thumbs_dir, photo_id), THUMB_BOX)
+        return photo_id, photo_facts(_model_size(image), path) if facts else None
+    except Exception as exc:
+        log.warning("cannot make the thumbnail or duplicate facts of %s again: %s", path, exc)
         return photo_id, None
 
 
-def _thumbnail_one(settings: Settings, photo_id: int, path: str, budget: ByteBudget) -> None:
-    try:
-        decoded = load_image(path, min_side=THUMB_BOX, budget=budget)
-        save_thumbnail(decoded.image, thumb_path(settings.thumbs_dir, photo_id), THUMB_BOX)
-    except Exception as exc:  # the photo stays indexed; its cell shows no thumbnail until the next try
-        log.warning("cannot make the thumbnail of %s again: %s", path, exc)
+def _model_size(image: Any) -> Any:
+    """The copy the models (and the duplicate finder's facts) see: MODEL_MIN_SIDE on its short
+    side. Sharpness is compared across photos, so it must always be measured at this size."""
+    if min(image.size) <= MODEL_MIN_SIDE * 1.5:
+        return image
+    scale = MODEL_MIN_SIDE / min(image.size)
+    return image.resize((max(1, round(image.width * scale)), max(1, round(image.height * scale))), 2)
 
 
 def _decode_one(
@@ -473,10 +461,7 @@ def _decode_one(
                 log.exception("face detection failed on %s; the photo is indexed without faces", path)
                 out.faces = None
                 out.error = None
-        small = image
-        if min(image.size) > MODEL_MIN_SIDE * 1.5:
-            scale = MODEL_MIN_SIDE / min(image.size)
-            small = image.resize((max(1, round(image.width * scale)), max(1, round(image.height * scale))), 2)
+        small = _model_size(image)
         for emb in embedders:
             out.prepared[emb.space] = emb.prepare(small)
         if full:

@@ -85,7 +85,7 @@ class Progress:
     """One step of a long job, as shown in a progress bar or the status bar."""
 
     phase: str
-    """'scan', 'switch' (a model switch under way), 'embed', 'thumbs', 'hashes', 'faces', 'duplicates', 'index', 'done' or 'cancelled'."""
+    """'scan', 'switch' (a model switch under way), 'embed', 'repair' (thumbnails and duplicate facts made again), 'faces', 'duplicates', 'index', 'done' or 'cancelled'."""
     done: int
     total: int
     rate: float = 0.0

@@ -45,14 +45,9 @@ def cmd_duplicates(args: argparse.Namespace, library: Any) -> int:
     part = library.duplicates
     if args.undo:
         report = part.undo_last()
-        if args.json:
-            sys.stdout.write(json_text(_report_doc(report, "restored")) + "\n")
-        else:
-            print(f"{len(report.done)} files put back from the Trash ({_size(report.bytes)});"
-                  " they are indexed again on the next `photoindex index`")
-            for s in report.skipped:
-                print(f"  not restored: {s.path}: {s.reason}", file=sys.stderr)
-        return 0
+        return _show_report(args, report, "restored", "not restored",
+                            f"{len(report.done)} files put back from the Trash ({_size(report.bytes)});"
+                            " they are indexed again on the next `photoindex index`")
     if (args.paths or args.apply_suggestions) and not args.trash:
         raise PhotoindexError("PATH and --apply-suggestions go with --trash")
     unhashed = part.unhashed_count()
@@ -108,11 +103,19 @@ def _trash(args: argparse.Namespace, library: Any, groups: list[Any]) -> int:
             print("nothing moved")
             return 1
     report = library.duplicates.trash(ids)
+    return _show_report(args, report, "trashed", "skipped",
+                        f"{len(report.done)} files moved to the Trash ({_size(report.bytes)} back);"
+                        " `photoindex duplicates --undo` puts them back while they are there")
+
+
+def _show_report(args: argparse.Namespace, report: Any, done_key: str, skipped_word: str, summary: str) -> int:
+    """A clean-up's (or its undo's) report: one JSON document, or a line and the files skipped."""
+    from photoindex.cli import json_text
+
     if args.json:
-        sys.stdout.write(json_text(_report_doc(report, "trashed")) + "\n")
+        sys.stdout.write(json_text(_report_doc(report, done_key)) + "\n")
     else:
-        print(f"{len(report.done)} files moved to the Trash ({_size(report.bytes)} back);"
-              " `photoindex duplicates --undo` puts them back while they are there")
+        print(summary)
         for s in report.skipped:
-            print(f"  skipped: {s.path}: {s.reason}", file=sys.stderr)
+            print(f"  {skipped_word}: {s.path}: {s.reason}", file=sys.stderr)
     return 0

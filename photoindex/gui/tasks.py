@@ -62,12 +62,12 @@ class TaskRunner(QObject):
 
         def finish(result: Any) -> None:
             self._relays.discard(relay)
-            if on_done is not None:
+            if on_done is not None and self._alive():
                 on_done(result)
 
         def fail(msg: str) -> None:
             self._relays.discard(relay)
-            if on_error is not None:
+            if on_error is not None and self._alive():
                 on_error(msg)
 
         relay.done.connect(finish)
@@ -76,6 +76,16 @@ class TaskRunner(QObject):
 
     def wait(self, msecs: int = 30000) -> bool:
         return self.pool.waitForDone(msecs)
+
+    def _alive(self) -> bool:
+        """False once the runner (and so the view that owns it) is deleted: a task that ends
+        after its window closed must not call into widgets that are gone."""
+        import shiboken6
+
+        alive = shiboken6.isValid(self)
+        if not alive:
+            log.debug("a background task ended after its view was closed; its result is dropped")
+        return alive
 
 
 class IndexWorker(QThread):

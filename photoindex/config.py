@@ -169,6 +169,8 @@ KEYS: dict[str, _Key] = {k.name: k for k in (
          help="how alike two shots must look to be 'similar' duplicates"),
     _Key("dup_window", _number(0, 86_400, "seconds between capture times of similar shots"), "PHOTOINDEX_DUP_WINDOW",
          help="how close in time similar shots must be taken"),
+    _Key("language", _choice("system", "en", "ko"), "PHOTOINDEX_LANGUAGE",
+         help="window language: 'system' follows the system locale; applies when the window starts"),
 )}
 
 
@@ -237,6 +239,7 @@ def _defaults() -> dict[str, Any]:
         "thumb_size": DEFAULT_THUMB_SIZE,
         "dup_similarity": DEFAULT_DUP_SIMILARITY,
         "dup_window": DEFAULT_DUP_WINDOW,
+        "language": "system",
     }
 
 
@@ -287,6 +290,8 @@ class Settings:
     """DINOv2 cosine above which shots taken close together are 'similar' duplicates."""
     dup_window: float = field(default_factory=_from_env("dup_window"))
     """Seconds between capture times within which shots can be 'similar' duplicates."""
+    language: str = field(default_factory=_from_env("language"))
+    """The window's language: 'system' (the system locale), 'en' or 'ko'. Read when the window starts."""
     sources: Mapping[str, str] = field(default_factory=dict, compare=False, repr=False)
     """Field name -> 'argv', 'environment', 'file', 'default' or 'code' (see SOURCES)."""
     file: Path | None = field(default=None, compare=False, repr=False)

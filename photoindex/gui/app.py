@@ -37,14 +37,19 @@ def main(argv: Sequence[str] | None = None) -> int:
     app.setOrganizationName("photoindex")
     app.setDesktopFileName("photoindex")
     app.setWindowIcon(QIcon(str(icon_path())))
-    title = QApplication.translate("app", "photoindex")
+    from photoindex import i18n
+
     try:
         # The same resolution as the CLI's: command line > environment > settings file > defaults.
         settings = resolve_settings(argv_overrides(args))
     except SettingsError as exc:
         log.error("settings: %s", exc)
-        QMessageBox.critical(None, title, str(exc))
+        i18n.install(app, "system")
+        QMessageBox.critical(None, QApplication.translate("app", "photoindex"), str(exc))
         return 2
+    # The translators go in before any window is built (the language applies when it starts).
+    log.info("window language: %s", i18n.install(app, settings.language))
+    title = QApplication.translate("app", "photoindex")
     import sqlite3
 
     from photoindex.cli import describe_error

@@ -20,6 +20,7 @@ find_python() {
 stamp="$venv/.photoindex-setup-$extras"
 want="$( (cat pyproject.toml; echo "$extras"; uname -m) | sha256sum | cut -c1-16)"
 if [ -x "$venv/bin/python" ] && [ -f "$stamp" ] && [ "$(cat "$stamp")" = "$want" ]; then
+  scripts/build_translations.sh  # the window's translations (.ts -> .qm), when a .ts changed
   exit 0
 fi
 
@@ -42,3 +43,4 @@ if ! "$venv/bin/python" -c 'import torch, torchvision' 2>/dev/null; then
 fi
 "${pip[@]}" install -q -e ".[$extras]"
 echo "$want" > "$stamp"
+scripts/build_translations.sh

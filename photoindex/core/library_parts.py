@@ -74,8 +74,9 @@ class PeoplePart:
         return int(self._lib.catalog().conn.execute("SELECT count(*) FROM faces WHERE person_id IS NULL").fetchone()[0])
 
     def crop_path(self, face_id: int, *, remake: bool = True) -> Path:
-        """The face's crop. A cache: when it is missing (deleted by a person or a cleaner) it is
-        made again from the photo. Slow then (a decode): call it off the GUI thread."""
+        """The face's crop. A cache: when it is missing (deleted by a person or a cleaner, or made
+        by an older crop rule: crops.CROP_VERSION) it is made again from the photo. Slow then (a
+        decode): call it off the GUI thread."""
         from photoindex.core.faces import face_crop_path
 
         path = face_crop_path(self._lib.settings.faces_dir, face_id)
@@ -85,7 +86,7 @@ class PeoplePart:
 
     def _remake_crop(self, face_id: int, dest: Path) -> None:
         from photoindex.core.faces import FACE_DECODE_MIN_SIDE
-        from photoindex.core.faces.crops import write_crop
+        from photoindex.core.faces.crops import legacy_crop_paths, write_crop
         from photoindex.core.imageio import load_image
 
         row = self._lib.catalog().conn.execute(
@@ -98,6 +99,8 @@ class PeoplePart:
             decoded = load_image(path, min_side=FACE_DECODE_MIN_SIDE)
             write_crop(decoded.image, (width, height), box, dest)
             log.info("made the face crop %s again from %s", dest, path)
+            for old in legacy_crop_paths(self._lib.settings.faces_dir, face_id):  # made by an older rule
+                old.unlink(missing_ok=True)
         except Exception as exc:  # the photo is gone or unreadable: the view shows a placeholder
             log.warning("cannot make the face crop of face %s again from %s: %s", face_id, path, exc)
 

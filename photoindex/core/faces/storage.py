@@ -19,7 +19,7 @@ from typing import Any
 import numpy as np
 
 from photoindex.core.faces.cluster import split_groups
-from photoindex.core.faces.crops import delete_crops, face_crop_path, write_crop
+from photoindex.core.faces.crops import delete_crops, face_crop_path, remove_crop, write_crop
 from photoindex.core.store.catalog import Catalog
 from photoindex.core.types import PhotoindexError
 
@@ -87,7 +87,7 @@ def save_faces(catalog: Catalog, photo_id: int, faces: Sequence[Any], image: Any
             rejections.setdefault(fid, []).append(pid)
         conn.execute("DELETE FROM faces WHERE photo_id = ?", (photo_id,))
         for r in old:
-            face_crop_path(faces_dir, r[0]).unlink(missing_ok=True)
+            remove_crop(faces_dir, r[0])
     ids: list[int] = []
     used: set[int] = set()
     for f in faces:

@@ -28,8 +28,10 @@ log = logging.getLogger(__name__)
 
 LANGUAGES = ("system", "en", "ko")
 """The values of the `language` setting."""
-TRANSLATED = ("ko",)
-"""Languages with a photoindex translation; any other language shows the English source text."""
+TRANSLATED = ("en", "ko")
+"""Languages with a photoindex catalog; any other language shows English. English's
+(photoindex_en.ts) holds only the plural forms ("%n photos": "1 photo", "2 photos"), as Qt's
+own English catalogs do; the source text is English already."""
 TRANSLATIONS_DIR = Path(__file__).resolve().parent / "resources" / "translations"
 CATALOG = "photoindex"
 """The translation files are photoindex_<lang>.ts / .qm."""
@@ -119,11 +121,10 @@ def install(app: QCoreApplication, setting: str = "system") -> str:
         QLocale.setDefault(system)  # keep the system's territory (ko_KR, en_GB, ...)
     else:
         QLocale.setDefault(QLocale(language))
-    if language == "en":
-        return language
-    ours = compiled_catalog(language)
-    for path, what in ((ours, "photoindex"),
-                       (Path(qt_translations_dir()) / f"qtbase_{language}.qm", "Qt")):
+    catalogs: list[tuple[Path | None, str]] = [(compiled_catalog(language), "photoindex")]
+    if language != "en":  # Qt's own strings are English already
+        catalogs.append((Path(qt_translations_dir()) / f"qtbase_{language}.qm", "Qt"))
+    for path, what in catalogs:
         translator = QTranslator(app)
         if path is not None and translator.load(str(path)):
             app.installTranslator(translator)

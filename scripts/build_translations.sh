@@ -7,9 +7,11 @@ cd "$(dirname "$0")/.."
 bin=".venv/bin"
 dir="photoindex/resources/translations"
 if [ "${1:-}" = "--update" ]; then
-  for ts in "$dir"/*.ts; do
-    "$bin/pyside6-lupdate" -silent -locations none -no-obsolete photoindex/gui/*.py -ts "$ts"
-  done
+  # English needs only the plural forms ("%n photos" -> "1 photo"); Korean needs every string.
+  "$bin/pyside6-lupdate" -silent -locations none -no-obsolete -pluralonly photoindex/gui/*.py \
+    -target-language en -ts "$dir/photoindex_en.ts"
+  "$bin/pyside6-lupdate" -silent -locations none -no-obsolete photoindex/gui/*.py \
+    -target-language ko_KR -ts "$dir/photoindex_ko.ts"
 fi
 for ts in "$dir"/*.ts; do
   [ -e "$ts" ] || continue

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import shiboken6
-from PySide6.QtCore import QDateTime, QLocale, QObject, QPointF, QRectF, Qt, QTimer, Signal
+from PySide6.QtCore import QCoreApplication, QDateTime, QLocale, QObject, QPointF, QRectF, Qt, QTimer, Signal
 from PySide6.QtGui import QImage, QMouseEvent, QPainter, QPalette, QPixmap, QWheelEvent
 from PySide6.QtWidgets import (
     QButtonGroup,
@@ -430,8 +430,8 @@ class DuplicatesView(QWidget):
         row = 0
         for n, g in enumerate(groups):
             gain = sum(p.bytes for p in g.others)
-            text = self.tr("{kind}: {count} photos\n{size} to gain").format(
-                kind=kind_label(self, g.kind), count=loc.toString(len(g.photos)), size=loc.formattedDataSize(gain))
+            text = self.tr("{kind}: %Ln photos\n{size} to gain", "", len(g.photos)).format(
+                kind=kind_label(self, g.kind), size=loc.formattedDataSize(gain))
             item = QListWidgetItem(text, self.list)
             item.setToolTip(self.tr("Suggested keeper: {path} ({reason})").format(path=g.keeper.path, reason=g.reason))
             if _key(g) == keep_key:
@@ -440,9 +440,9 @@ class DuplicatesView(QWidget):
         self.list.blockSignals(False)
         files = sum(len(g.others) for g in groups)
         gain = sum(p.bytes for g in groups for p in g.others)
-        self.summary.setText(self.tr("{groups} groups, {files} files could go, {size} to gain").format(
-            groups=loc.toString(len(groups)), files=loc.toString(files), size=loc.formattedDataSize(gain))
-            if groups else "")
+        self.summary.setText(self.tr("{groups}, {files} could go, {size} to gain").format(
+            groups=self.tr("%Ln groups", "", len(groups)), files=self.tr("%Ln files", "", files),
+            size=loc.formattedDataSize(gain)) if groups else "")
         if not groups:
             self._show_compare(None)
         elif self.cards and current is not None and _key(current) == _key(groups[row]):
@@ -532,9 +532,10 @@ class DuplicatesView(QWidget):
         loc = QLocale()
         ids = self.trash_ids(group)
         size = sum(p.bytes for p in group.photos if p.photo_id in ids)
-        self.group_title.setText(self.tr("<b>{kind}</b>: {count} photos. {files} marked for the Trash ({size}).").format(
-            kind=kind_label(self, group.kind), count=loc.toString(len(group.photos)),
-            files=loc.toString(len(ids)), size=loc.formattedDataSize(size)))
+        self.group_title.setText(self.tr("<b>{kind}</b>: %Ln photos. {files} marked for the Trash ({size}).", "",
+                                         len(group.photos)).format(
+            kind=kind_label(self, group.kind), files=self.tr("%Ln files", "", len(ids)),
+            size=loc.formattedDataSize(size)))
         self._set_enabled()
 
     def _load_images(self, group: DuplicateGroup) -> None:
@@ -604,15 +605,14 @@ class DuplicatesView(QWidget):
         plan = self.all_plan()
         if not plan.ids:
             return None
-        return self._confirm(plan, self.tr("Keep one photo of each of the {groups} groups listed and move the "
-                                           "others to the Trash?").format(groups=QLocale().toString(plan.groups)))
+        return self._confirm(plan, self.tr("Keep one photo of each of the %Ln groups listed and move the "
+                                           "others to the Trash?", "", plan.groups))
 
     def _confirm(self, plan: _Plan, question: str) -> QMessageBox:
         """Say how many files go to the Trash and how much space comes back; go on only on Yes.
         Not modal to the application (open, not exec): the window keeps painting."""
         loc = QLocale()
-        files = (self.tr("1 file goes to the Trash") if len(plan.ids) == 1 else
-                 self.tr("{count} files go to the Trash").format(count=loc.toString(len(plan.ids))))
+        files = self.tr("%Ln files go to the Trash", "", len(plan.ids))
         box = QMessageBox(QMessageBox.Icon.Question, self.tr("Move to Trash"), question,
                           QMessageBox.StandardButton.Cancel, self)
         box.setInformativeText(self.tr("{files}, and {size} of space comes back. They stay in the desktop Trash, "
@@ -631,8 +631,7 @@ class DuplicatesView(QWidget):
         part = self.library.duplicates
         self.busy = True
         self._set_enabled()
-        self.report_label.setText(self.tr("Moving {count} files to the Trash…").format(
-            count=QLocale().toString(len(photo_ids))))
+        self.report_label.setText(self.tr("Moving %Ln files to the Trash…", "", len(photo_ids)))
         self.report.show()
         self.undo_button.hide()
         self._submit(self.runner, lambda: part.trash(photo_ids), self._trashed)
@@ -641,8 +640,8 @@ class DuplicatesView(QWidget):
         self.busy = False
         self.last_report = report
         loc = QLocale()
-        lines = [self.tr("Moved {count} files to the Trash; {size} of space came back.").format(
-            count=loc.toString(len(report.done)), size=loc.formattedDataSize(report.bytes))]
+        lines = [self.tr("Moved %Ln files to the Trash; {size} of space came back.", "", len(report.done)).format(
+            size=loc.formattedDataSize(report.bytes))]
         lines += self._skipped_lines(report)
         self.report_label.setText("\n".join(lines))
         self.report.show()
@@ -653,12 +652,10 @@ class DuplicatesView(QWidget):
     def _skipped_lines(self, report: CleanupReport) -> list[str]:
         if not report.skipped:
             return []
-        loc = QLocale()
-        lines = [self.tr("{count} skipped, left where they are:").format(count=loc.toString(len(report.skipped)))]
+        lines = [self.tr("%Ln skipped, left where they are:", "", len(report.skipped))]
         lines += [f"  {s.path}: {s.reason}" for s in report.skipped[:SKIPPED_SHOWN]]
         if len(report.skipped) > SKIPPED_SHOWN:
-            lines.append(self.tr("  and {count} more (see the log)").format(
-                count=loc.toString(len(report.skipped) - SKIPPED_SHOWN)))
+            lines.append(self.tr("  and %Ln more (see the log)", "", len(report.skipped) - SKIPPED_SHOWN))
         return lines
 
     def _show_undo(self, last: CleanupReport | None) -> None:
@@ -667,8 +664,8 @@ class DuplicatesView(QWidget):
         if last is None or self.busy or (self.last_report is not None and self.last_report.cleanup_id == last.cleanup_id):
             return  # nothing to undo, or the report shown is about it
         loc = QLocale()
-        line = self.tr("The last clean-up moved {count} files to the Trash ({size}); Undo puts them back.").format(
-            count=loc.toString(len(last.done)), size=loc.formattedDataSize(last.bytes))
+        line = self.tr("The last clean-up moved %Ln files to the Trash ({size}); Undo puts them back.", "",
+                       len(last.done)).format(size=loc.formattedDataSize(last.bytes))
         shown = self.report_label.text() if self.report.isVisible() and self.last_report is not None else ""
         self.report_label.setText(f"{shown}\n{line}" if shown and line not in shown else shown or line)
         self.report.show()
@@ -684,8 +681,7 @@ class DuplicatesView(QWidget):
     def _undone(self, report: CleanupReport) -> None:
         self.busy = False
         self.last_report = report
-        lines = [self.tr("Put {count} files back where they were; they are indexed again now.").format(
-            count=QLocale().toString(len(report.done)))]
+        lines = [self.tr("Put %Ln files back where they were; they are indexed again now.", "", len(report.done))]
         lines += self._skipped_lines(report)
         self.report_label.setText("\n".join(lines))
         self.report.show()
@@ -699,9 +695,12 @@ class DuplicatesView(QWidget):
         self.apply_all.setEnabled(not self.busy and bool(self.groups))
 
 
-def kind_label(widget: QWidget, kind: str) -> str:
-    return {"exact": widget.tr("Exact copies"), "near": widget.tr("Near-copies"),
-            "similar": widget.tr("Similar shots")}.get(kind, kind)
+def kind_label(_widget: QWidget | None, kind: str) -> str:
+    """The name of a kind of duplicate, in the window's language (the sidebar uses it too)."""
+    def tr(text: str) -> str:
+        return QCoreApplication.translate("DuplicatesView", text)
+
+    return {"exact": tr("Exact copies"), "near": tr("Near-copies"), "similar": tr("Similar shots")}.get(kind, kind)
 
 
 def _key(group: DuplicateGroup) -> tuple[int, ...]:

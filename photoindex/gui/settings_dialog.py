@@ -84,6 +84,12 @@ class SettingsDialog(QDialog):
         self.thumb.setRange(96, 400)
         self.thumb.setSingleStep(16)
         self.thumb.setValue(thumb_size)
+        self.language = QComboBox()
+        # Each language is named in itself, as language menus do; "System" follows the system locale.
+        for label, value in ((self.tr("System"), "system"), ("English", "en"), ("한국어", "ko")):
+            self.language.addItem(label, value)
+        self.language.setCurrentIndex(max(0, self.language.findData(getattr(s, "language", "system"))))
+        self.language.setToolTip(self.tr("The window's language; it changes the next time photoindex starts"))
         self.faces = QCheckBox(self.tr("Recognise faces and group them into people"))
         self.faces.setChecked(s.faces)
         self.faces.setToolTip(self.tr("Turning this off deletes every face, person and face crop from the catalog"))
@@ -94,7 +100,9 @@ class SettingsDialog(QDialog):
         form.addRow(self.tr("Device"), self._with_source(self.device, "device"))
         form.addRow(self.tr("CPU threads"), self._with_source(self.threads, "threads"))
         form.addRow(self.tr("Thumbnail size"), self.thumb)
-        note = QLabel(self.tr("A new model, device or thread count applies the next time photoindex starts; "
+        form.addRow(self.tr("Language"), self._with_source(self.language, "language"))
+        note = QLabel(self.tr("A new language, model, device or thread count applies the next time photoindex "
+                              "starts; "
                               "photos are embedded again for a new model. These settings are shared with "
                               "the photoindex command."))
         note.setWordWrap(True)
@@ -140,6 +148,7 @@ class SettingsDialog(QDialog):
             "threads": self.threads.value(),
             "thumb_size": self.thumb.value(),
             "faces": self.faces.isChecked(),
+            "language": self.language.currentData(),
         }
 
     def _add(self) -> None:

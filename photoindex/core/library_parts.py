@@ -10,7 +10,9 @@ from __future__ import annotations
 
 import logging
 import os
+import threading
 from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -28,15 +30,22 @@ from photoindex.core.types import (
 log = logging.getLogger(__name__)
 
 if TYPE_CHECKING:
+    from photoindex.core.faces.history import PeopleChange
     from photoindex.core.faces.storage import FaceRow, Person
     from photoindex.core.library import Library
+    from photoindex.core.store.catalog import Catalog
 
 
 class PeoplePart:
-    """Faces and people: list, name, merge, split, hide and correct."""
+    """Faces and people: list, name, merge, split, hide and correct; undo and redo an edit.
+
+    Undo: make the edits inside `recording()`; the change it yields goes to `undo(change)` and
+    `redo(change)` (each one transaction through the single writer; refused with a clear error
+    when the people changed since in a way that an undo would overwrite)."""
 
     def __init__(self, library: Library) -> None:
         self._lib = library
+        self._recording = threading.local()
 
     # -- reading -------------------------------------------------------------------------------
 
@@ -104,24 +113,67 @@ class PeoplePart:
         except Exception as exc:  # the photo is gone or unreadable: the view shows a placeholder
             log.warning("cannot make the face crop of face %s again from %s: %s", face_id, path, exc)
 
+    # -- undo and redo -------------------------------------------------------------------------
+
+    @contextmanager
+    def recording(self) -> Iterator[PeopleChange]:
+        """Record the edits made inside (on this thread) as one undoable change, all in one
+        transaction: `with people.recording() as change: people.merge(ids)`."""
+        from photoindex.core.faces.history import PeopleChange, finish
+
+        if getattr(self._recording, "change", None) is not None:
+            raise PhotoindexError("people edits are already being recorded on this thread")
+        change = PeopleChange()
+        with self._lib.writer.transaction() as cat:
+            self._recording.change = change
+            try:
+                yield change
+            finally:
+                self._recording.change = None
+            finish(cat, change)
+
+    def _note(self, cat: Catalog, person_ids: Sequence[int] = (), face_ids: Sequence[int] = ()) -> None:
+        change = getattr(self._recording, "change", None)
+        if change is not None:
+            from photoindex.core.faces.history import note
+
+            note(cat, change, person_ids, face_ids)
+
+    def undo(self, change: PeopleChange) -> None:
+        """Put the people as they were before the change (one transaction)."""
+        from photoindex.core.faces.history import restore
+
+        with self._lib.writer.transaction() as cat:
+            restore(cat, change, undo=True)
+
+    def redo(self, change: PeopleChange) -> None:
+        """Make the change again, as it was made (one transaction)."""
+        from photoindex.core.faces.history import restore
+
+        with self._lib.writer.transaction() as cat:
+            restore(cat, change, undo=False)
+
     # -- editing (each one transaction through the single writer) ------------------------------
 
     def rename(self, person_id: int, name: str) -> None:
         from photoindex.core.faces import rename_person
 
         with self._lib.writer.transaction() as cat:
+            self._note(cat, [person_id])
             rename_person(cat, person_id, name)
 
     def merge(self, person_ids: Sequence[int | str]) -> int:
-        from photoindex.core.faces import merge_people
+        from photoindex.core.faces import find_person, merge_people
 
         with self._lib.writer.transaction() as cat:
+            self._note(cat, [find_person(cat, p) for p in person_ids])
             return merge_people(cat, person_ids)
 
     def hide(self, person_id: int, hidden: bool = True) -> None:
         from photoindex.core.faces import hide_person
 
         with self._lib.writer.transaction() as cat:
+            self._note(cat, [person_id])
             hide_person(cat, person_id, hidden)
 
     def remove_faces(self, face_ids: Sequence[int]) -> None:
@@ -130,6 +182,7 @@ class PeoplePart:
         from photoindex.core.faces import remove_face_from_person
 
         with self._lib.writer.transaction() as cat:
+            self._note(cat, face_ids=face_ids)
             for fid in face_ids:
                 remove_face_from_person(cat, fid)
 
@@ -138,6 +191,7 @@ class PeoplePart:
         from photoindex.core.faces import move_face
 
         with self._lib.writer.transaction() as cat:
+            self._note(cat, [person_id], face_ids)
             for fid in face_ids:
                 move_face(cat, fid, person_id)
 
@@ -160,6 +214,7 @@ class PeoplePart:
         from photoindex.core.faces import split_person
 
         with self._lib.writer.transaction() as cat:
+            self._note(cat, [person_id])
             return split_person(cat, person_id, apply=True, groups=groups)
 
     def recluster(self, cancel: Any = None, *, force: bool = False) -> dict[str, int]:

@@ -1,0 +1,803 @@
+<?xml version="1.0" encoding="utf-8"?>
+<!DOCTYPE TS>
+<TS version="2.1" language="ko_KR">
+<context>
+    <name>CountLabel</name>
+    <message numerus="yes">
+        <source>%n selected</source>
+        <translation>
+            <numerusform>%Ln개 선택됨</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
+    <name>DuplicatesView</name>
+    <message>
+        <source>All kinds</source>
+        <translation>모든 종류</translation>
+    </message>
+    <message>
+        <source>Exact copies: the same bytes. Near-copies: the same photo resized, re-encoded, cropped, brightened or greyed. Similar shots: bursts and retakes.</source>
+        <translation>완전히 같은 사본: 파일 내용이 똑같습니다. 거의 같은 사본: 같은 사진을 크기 변경, 다시 저장, 자르기, 밝기 조정 또는 흑백 처리한 것입니다. 비슷한 사진: 연속 촬영이나 다시 찍은 사진입니다.</translation>
+    </message>
+    <message>
+        <source>How alike shots must be to count as similar (DINOv2 likeness); to the right: stricter, fewer groups</source>
+        <translation>비슷한 사진으로 볼 만큼 닮은 정도(DINOv2 유사도)입니다. 오른쪽으로 갈수록 기준이 엄격해지고 그룹이 줄어듭니다</translation>
+    </message>
+    <message>
+        <source>Apply suggestions to all groups…</source>
+        <translation>모든 그룹에 추천 적용…</translation>
+    </message>
+    <message>
+        <source>Keep the suggested photo of every group listed (or the ones you chose) and move the others to the Trash</source>
+        <translation>목록의 모든 그룹에서 추천 사진(또는 직접 고른 사진)을 남기고 나머지는 휴지통으로 이동합니다</translation>
+    </message>
+    <message>
+        <source>Show:</source>
+        <translation>보기:</translation>
+    </message>
+    <message>
+        <source>Undo</source>
+        <translation>실행 취소</translation>
+    </message>
+    <message>
+        <source>Put the files of the last clean-up back from the Trash</source>
+        <translation>마지막 정리에서 휴지통으로 보낸 파일을 되돌립니다</translation>
+    </message>
+    <message>
+        <source>Move to Trash…</source>
+        <translation>휴지통으로 이동…</translation>
+    </message>
+    <message>
+        <source>Move the photos marked “Move to Trash” in this group to the desktop Trash</source>
+        <translation>이 그룹에서 ‘휴지통으로 이동’으로 표시한 사진을 데스크톱 휴지통으로 옮깁니다</translation>
+    </message>
+    <message>
+        <source>Whole photos</source>
+        <translation>전체 보기</translation>
+    </message>
+    <message>
+        <source>Zoom out to show every photo whole (or double-click one)</source>
+        <translation>모든 사진이 전부 보이도록 축소합니다(사진을 두 번 클릭해도 됩니다)</translation>
+    </message>
+    <message numerus="yes">
+        <source>{kind}: %Ln photos
+{size} to gain</source>
+        <translation>
+            <numerusform>{kind}: 사진 %Ln장
+{size} 확보 가능</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>{groups}, {files} could go, {size} to gain</source>
+        <translation>{groups}, 정리할 수 있는 파일 {files}, {size} 확보 가능</translation>
+    </message>
+    <message numerus="yes">
+        <source>%Ln groups</source>
+        <translation>
+            <numerusform>%Ln개 그룹</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%Ln files</source>
+        <translation>
+            <numerusform>%Ln개</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>&lt;b&gt;{kind}&lt;/b&gt;: %Ln photos. {files} marked for the Trash ({size}).</source>
+        <translation>
+            <numerusform>&lt;b&gt;{kind}&lt;/b&gt;: 사진 %Ln장. 휴지통으로 보낼 파일 {files}({size}).</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>Keep one photo of each of the %Ln groups listed and move the others to the Trash?</source>
+        <translation>
+            <numerusform>목록의 %Ln개 그룹마다 사진을 한 장씩 남기고 나머지를 휴지통으로 이동할까요?</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%Ln files go to the Trash</source>
+        <translation>
+            <numerusform>파일 %Ln개가 휴지통으로 이동하고</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>Moving %Ln files to the Trash…</source>
+        <translation>
+            <numerusform>파일 %Ln개를 휴지통으로 이동하는 중…</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>Moved %Ln files to the Trash; {size} of space came back.</source>
+        <translation>
+            <numerusform>파일 %Ln개를 휴지통으로 이동했습니다. {size}의 공간이 확보되었습니다.</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%Ln skipped, left where they are:</source>
+        <translation>
+            <numerusform>%Ln개는 건너뛰고 그대로 두었습니다:</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>  and %Ln more (see the log)</source>
+        <translation>
+            <numerusform>  그 밖에 %Ln개 더 있음(로그 참고)</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>The last clean-up moved %Ln files to the Trash ({size}); Undo puts them back.</source>
+        <translation>
+            <numerusform>마지막 정리에서 파일 %Ln개({size})를 휴지통으로 이동했습니다. ‘실행 취소’를 누르면 되돌립니다.</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>Put %Ln files back where they were; they are indexed again now.</source>
+        <translation>
+            <numerusform>파일 %Ln개를 원래 위치로 되돌렸습니다. 지금 다시 색인합니다.</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Exact copies</source>
+        <translation>완전히 같은 사본</translation>
+    </message>
+    <message>
+        <source>Near-copies</source>
+        <translation>거의 같은 사본</translation>
+    </message>
+    <message>
+        <source>Similar shots</source>
+        <translation>비슷한 사진</translation>
+    </message>
+    <message>
+        <source>Suggested keeper: {path} ({reason})</source>
+        <translation>남길 사진 추천: {path} ({reason})</translation>
+    </message>
+    <message>
+        <source>Similar shots at least {value} alike</source>
+        <translation>비슷한 사진 기준: 유사도 {value} 이상</translation>
+    </message>
+    <message>
+        <source>No duplicates here.</source>
+        <translation>여기에는 중복 사진이 없습니다.</translation>
+    </message>
+    <message>
+        <source>No duplicates found. New photos are checked as they are indexed.</source>
+        <translation>중복 사진이 없습니다. 새 사진은 색인할 때 확인합니다.</translation>
+    </message>
+    <message>
+        <source>This photo cannot be shown: {reason}</source>
+        <translation>이 사진을 표시할 수 없습니다: {reason}</translation>
+    </message>
+    <message>
+        <source>Duplicates</source>
+        <translation>중복 사진</translation>
+    </message>
+    <message>
+        <source>Keep at least one photo of the group: mark one “Keep”.</source>
+        <translation>그룹에서 사진을 한 장 이상 남겨야 합니다. 한 장을 ‘남기기’로 표시하세요.</translation>
+    </message>
+    <message>
+        <source>Move the photos marked in this group to the Trash?</source>
+        <translation>이 그룹에서 표시한 사진을 휴지통으로 이동할까요?</translation>
+    </message>
+    <message>
+        <source>Move to Trash</source>
+        <translation>휴지통으로 이동</translation>
+    </message>
+    <message>
+        <source>{files}, and {size} of space comes back. They stay in the desktop Trash, and you can undo this while they are there.</source>
+        <translation>{files} {size}의 공간이 확보됩니다. 파일은 데스크톱 휴지통에 남아 있으며, 그동안에는 실행 취소할 수 있습니다.</translation>
+    </message>
+    <message>
+        <source>Putting the files back…</source>
+        <translation>파일을 되돌리는 중…</translation>
+    </message>
+</context>
+<context>
+    <name>FolderTree</name>
+    <message numerus="yes">
+        <source>{folder} · %n photos</source>
+        <translation>
+            <numerusform>{folder} · 사진 %Ln장</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Rescan</source>
+        <translation>다시 검사</translation>
+    </message>
+    <message>
+        <source>Reveal in file manager</source>
+        <translation>파일 관리자에서 보기</translation>
+    </message>
+    <message>
+        <source>Remove from library…</source>
+        <translation>보관함에서 제거…</translation>
+    </message>
+    <message>
+        <source>Only a folder you added can be removed; its subfolders come with it</source>
+        <translation>직접 추가한 폴더만 제거할 수 있으며, 하위 폴더도 함께 제거됩니다</translation>
+    </message>
+</context>
+<context>
+    <name>IndexProgress</name>
+    <message>
+        <source>Pause</source>
+        <translation>일시 정지</translation>
+    </message>
+    <message>
+        <source>Pause indexing after the current batch</source>
+        <translation>지금 처리 중인 묶음이 끝나면 색인을 일시 정지합니다</translation>
+    </message>
+    <message>
+        <source>Cancel</source>
+        <translation>취소</translation>
+    </message>
+    <message>
+        <source>Stop indexing; what is done is kept, and the next run goes on from there</source>
+        <translation>색인을 중지합니다. 지금까지 한 작업은 보존되며 다음에 이어서 진행합니다</translation>
+    </message>
+    <message>
+        <source>Paused: {done} of {total}</source>
+        <translation>일시 정지됨: {total}장 중 {done}장</translation>
+    </message>
+    <message>
+        <source>Indexing {done} of {total}</source>
+        <translation>색인 중: {total}장 중 {done}장</translation>
+    </message>
+    <message numerus="yes">
+        <source>about %n min left</source>
+        <translation>
+            <numerusform>약 %Ln분 남음</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>about %n s left</source>
+        <translation>
+            <numerusform>약 %Ln초 남음</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Looking for new and changed photos…</source>
+        <translation>새 사진과 바뀐 사진을 찾는 중…</translation>
+    </message>
+    <message>
+        <source>Grouping faces into people…</source>
+        <translation>얼굴을 인물별로 묶는 중…</translation>
+    </message>
+    <message>
+        <source>Looking for duplicates…</source>
+        <translation>중복 사진을 찾는 중…</translation>
+    </message>
+    <message>
+        <source>Backing up the catalog…</source>
+        <translation>카탈로그를 백업하는 중…</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n photos indexed</source>
+        <translation>
+            <numerusform>사진 %Ln장 색인됨</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n moved</source>
+        <translation>
+            <numerusform>%Ln장 이동됨</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n removed</source>
+        <translation>
+            <numerusform>%Ln장 제거됨</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n could not be read</source>
+        <translation>
+            <numerusform>%Ln장 읽을 수 없음</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Indexing cancelled</source>
+        <translation>색인이 취소되었습니다</translation>
+    </message>
+    <message>
+        <source>Up to date</source>
+        <translation>최신 상태</translation>
+    </message>
+</context>
+<context>
+    <name>MainWindow</name>
+    <message>
+        <source>FOLDERS</source>
+        <translation>폴더</translation>
+    </message>
+    <message>
+        <source>Library</source>
+        <translation>보관함</translation>
+    </message>
+    <message>
+        <source>All photos</source>
+        <translation>모든 사진</translation>
+    </message>
+    <message>
+        <source>Browse</source>
+        <translation>둘러보기</translation>
+    </message>
+    <message>
+        <source>People</source>
+        <translation>인물</translation>
+    </message>
+    <message>
+        <source>Faces grouped into people</source>
+        <translation>인물별로 묶은 얼굴</translation>
+    </message>
+    <message>
+        <source>Map</source>
+        <translation>지도</translation>
+    </message>
+    <message>
+        <source>Every photo on a map of look-alikes</source>
+        <translation>닮은 사진끼리 모아 놓은 사진 지도</translation>
+    </message>
+    <message>
+        <source>Duplicates</source>
+        <translation>중복 사진</translation>
+    </message>
+    <message>
+        <source>Copies, near-copies and similar shots, side by side, with the one to keep</source>
+        <translation>사본, 거의 같은 사본, 비슷한 사진을 나란히 비교하고 남길 사진을 추천합니다</translation>
+    </message>
+    <message>
+        <source>Could not be read</source>
+        <translation>읽을 수 없는 파일</translation>
+    </message>
+    <message>
+        <source>Files that look like photos but could not be read</source>
+        <translation>사진으로 보이지만 읽을 수 없었던 파일</translation>
+    </message>
+    <message>
+        <source>Could not open the folder {folder} in the file manager.</source>
+        <translation>파일 관리자에서 {folder} 폴더를 열 수 없습니다.</translation>
+    </message>
+    <message>
+        <source>Remove from library</source>
+        <translation>보관함에서 제거</translation>
+    </message>
+    <message numerus="yes">
+        <source>Remove {folder} and its %n photos from the library?
+
+The files stay where they are; only photoindex forgets them.</source>
+        <translation>
+            <numerusform>{folder} 폴더와 사진 %Ln장을 보관함에서 제거할까요?
+
+파일은 그대로 남아 있고, photoindex의 목록에서만 빠집니다.</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>photoindex</source>
+        <translation>photoindex</translation>
+    </message>
+    <message>
+        <source>Loading the search models…</source>
+        <translation>검색 모델을 불러오는 중…</translation>
+    </message>
+    <message>
+        <source>Loading the search models</source>
+        <translation>검색 모델을 불러오는 중</translation>
+    </message>
+    <message>
+        <source>Downloading</source>
+        <translation>다운로드 중</translation>
+    </message>
+    <message>
+        <source>Ready to search</source>
+        <translation>검색 준비 완료</translation>
+    </message>
+    <message>
+        <source>Downloading the search models (first run only): {mb} MB so far…</source>
+        <translation>검색 모델을 다운로드하는 중(처음 한 번만): 지금까지 {mb}MB…</translation>
+    </message>
+    <message>
+        <source>Looking for new and changed photos…</source>
+        <translation>새 사진과 바뀐 사진을 찾는 중…</translation>
+    </message>
+    <message>
+        <source>Indexing stopped: {reason}</source>
+        <translation>색인이 중단되었습니다: {reason}</translation>
+    </message>
+    <message>
+        <source>Search models unavailable</source>
+        <translation>검색 모델을 사용할 수 없음</translation>
+    </message>
+    <message>
+        <source>Pause</source>
+        <translation>일시 정지</translation>
+    </message>
+    <message>
+        <source>Resuming…</source>
+        <translation>다시 시작하는 중…</translation>
+    </message>
+    <message>
+        <source>Resume</source>
+        <translation>계속</translation>
+    </message>
+    <message>
+        <source>Pausing after this batch…</source>
+        <translation>이번 묶음이 끝나면 일시 정지합니다…</translation>
+    </message>
+    <message>
+        <source>Cancelling after this batch…</source>
+        <translation>이번 묶음이 끝나면 취소합니다…</translation>
+    </message>
+    <message>
+        <source>Your library has no photos yet: add a folder, and search it once it is indexed.</source>
+        <translation>보관함에 아직 사진이 없습니다. 폴더를 추가하면 색인이 끝난 뒤 검색할 수 있습니다.</translation>
+    </message>
+    <message>
+        <source>This search has no words: type what the photos show, like “dog on a beach” or “beach - people”.</source>
+        <translation>검색어가 없습니다. ‘바닷가의 강아지’나 ‘바다 - 사람’처럼 사진에 담긴 것을 입력하세요.</translation>
+    </message>
+    <message>
+        <source>Searching…</source>
+        <translation>검색 중…</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n similar photos</source>
+        <translation>
+            <numerusform>비슷한 사진 %Ln장</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n matching photos</source>
+        <translation>
+            <numerusform>검색된 사진 %Ln장</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>No photos are indexed yet, so there is nothing to search. They become searchable as they are indexed.</source>
+        <translation>아직 색인된 사진이 없어 검색할 수 없습니다. 색인이 진행되는 대로 검색할 수 있습니다.</translation>
+    </message>
+    <message>
+        <source>No photo stands out for that search. Untick “Only relevant” to see the closest matches anyway.</source>
+        <translation>검색어와 뚜렷하게 맞는 사진이 없습니다. ‘관련 사진만’을 해제하면 가장 가까운 사진을 볼 수 있습니다.</translation>
+    </message>
+    <message>
+        <source>Nothing found.</source>
+        <translation>찾은 사진이 없습니다.</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n photos</source>
+        <translation>
+            <numerusform>사진 %Ln장</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>No photos match these filters.</source>
+        <translation>이 필터에 맞는 사진이 없습니다.</translation>
+    </message>
+    <message>
+        <source>Your photos appear here as they are indexed…</source>
+        <translation>색인이 진행되면 여기에 사진이 나타납니다…</translation>
+    </message>
+    <message>
+        <source>No photos here yet.</source>
+        <translation>아직 사진이 없습니다.</translation>
+    </message>
+    <message>
+        <source>Looking for similar photos…</source>
+        <translation>비슷한 사진을 찾는 중…</translation>
+    </message>
+    <message>
+        <source>Find similar (looks like)</source>
+        <translation>비슷한 사진 찾기(생김새)</translation>
+    </message>
+    <message>
+        <source>Photos that look alike: composition, colours, the same scene (DINOv2)</source>
+        <translation>구도, 색감, 장면이 닮은 사진(DINOv2)</translation>
+    </message>
+    <message>
+        <source>Find similar (same meaning)</source>
+        <translation>비슷한 사진 찾기(의미)</translation>
+    </message>
+    <message>
+        <source>Photos of the same kind of thing, even if they look different (CLIP)</source>
+        <translation>생김새는 달라도 같은 대상을 담은 사진(CLIP)</translation>
+    </message>
+    <message>
+        <source>Open</source>
+        <translation>열기</translation>
+    </message>
+    <message>
+        <source>Open with default application</source>
+        <translation>기본 앱으로 열기</translation>
+    </message>
+    <message>
+        <source>Reveal in file manager</source>
+        <translation>파일 관리자에서 보기</translation>
+    </message>
+    <message>
+        <source>Copy path</source>
+        <translation>경로 복사</translation>
+    </message>
+    <message>
+        <source>Move to Trash…</source>
+        <translation>휴지통으로 이동…</translation>
+    </message>
+    <message numerus="yes">
+        <source>Find similar to these (%n photos)</source>
+        <translation>
+            <numerusform>이 사진들과 비슷한 사진 찾기(%Ln장)</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Photos that look like these together</source>
+        <translation>이 사진들과 함께 닮은 사진</translation>
+    </message>
+    <message>
+        <source>Copy paths</source>
+        <translation>경로 복사</translation>
+    </message>
+    <message>
+        <source>Copy to folder…</source>
+        <translation>폴더로 복사…</translation>
+    </message>
+    <message numerus="yes">
+        <source>Move %n photos to Trash…</source>
+        <translation>
+            <numerusform>사진 %Ln장을 휴지통으로 이동…</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>{path} is not there any more (moved or deleted?).</source>
+        <translation>{path} 파일이 더 이상 없습니다(옮겨졌거나 삭제되었을 수 있습니다).</translation>
+    </message>
+    <message>
+        <source>No application could open {path}.</source>
+        <translation>{path} 파일을 열 수 있는 앱이 없습니다.</translation>
+    </message>
+    <message>
+        <source>Could not show {path} in the file manager: {reason}</source>
+        <translation>파일 관리자에서 {path} 파일을 보여 줄 수 없습니다: {reason}</translation>
+    </message>
+    <message numerus="yes">
+        <source>Copied %n paths</source>
+        <translation>
+            <numerusform>경로 %Ln개 복사됨</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>Copy %n photos to</source>
+        <translation>
+            <numerusform>사진 %Ln장을 복사할 위치</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>Copied %n photos</source>
+        <translation>
+            <numerusform>사진 %Ln장 복사됨</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Some photos could not be copied:</source>
+        <translation>일부 사진을 복사하지 못했습니다:</translation>
+    </message>
+    <message>
+        <source>Move to Trash</source>
+        <translation>휴지통으로 이동</translation>
+    </message>
+    <message numerus="yes">
+        <source>Move %n photos to the Trash?
+
+They leave your photo folders; you can restore them from the Trash.</source>
+        <translation>
+            <numerusform>사진 %Ln장을 휴지통으로 이동할까요?
+
+사진 폴더에서 빠지지만 휴지통에서 복원할 수 있습니다.</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>Moved %n photos to the Trash</source>
+        <translation>
+            <numerusform>사진 %Ln장을 휴지통으로 이동했습니다</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Some photos were not moved:</source>
+        <translation>일부 사진은 이동하지 못했습니다:</translation>
+    </message>
+    <message numerus="yes">
+        <source>Photos that look like these %n photos</source>
+        <translation>
+            <numerusform>이 사진 %Ln장과 닮은 사진</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
+    <name>PhotoCard</name>
+    <message>
+        <source>Wheel: zoom (every photo at once). Drag: move. Double-click: whole photo.</source>
+        <translation>휠: 확대/축소(모든 사진이 함께). 드래그: 이동. 두 번 클릭: 전체 보기.</translation>
+    </message>
+    <message>
+        <source>Suggested keeper: {reason}</source>
+        <translation>남길 사진 추천: {reason}</translation>
+    </message>
+    <message>
+        <source>Keep</source>
+        <translation>남기기</translation>
+    </message>
+    <message>
+        <source>Move to Trash</source>
+        <translation>휴지통으로 이동</translation>
+    </message>
+    <message>
+        <source>{width} × {height} pixels</source>
+        <translation>{width} × {height} 픽셀</translation>
+    </message>
+    <message>
+        <source>{size} on disk</source>
+        <translation>디스크에서 {size}</translation>
+    </message>
+    <message>
+        <source>Sharpness {value}</source>
+        <translation>선명도 {value}</translation>
+    </message>
+    <message>
+        <source>Taken {date}</source>
+        <translation>촬영: {date}</translation>
+    </message>
+    <message>
+        <source>No capture date; file from {date}</source>
+        <translation>촬영 날짜 없음, 파일 날짜: {date}</translation>
+    </message>
+    <message>
+        <source>No camera recorded</source>
+        <translation>카메라 정보 없음</translation>
+    </message>
+</context>
+<context>
+    <name>PreviewDialog</name>
+    <message>
+        <source>Loading…</source>
+        <translation>불러오는 중…</translation>
+    </message>
+</context>
+<context>
+    <name>SettingsDialog</name>
+    <message>
+        <source>Settings</source>
+        <translation>설정</translation>
+    </message>
+    <message>
+        <source>Add…</source>
+        <translation>추가…</translation>
+    </message>
+    <message>
+        <source>Remove</source>
+        <translation>제거</translation>
+    </message>
+    <message>
+        <source>ViT-B-32 · laion2b_s34b_b79k (English, fast)</source>
+        <translation>ViT-B-32 · laion2b_s34b_b79k (영어, 빠름)</translation>
+    </message>
+    <message>
+        <source>xlm-roberta-base-ViT-B-32 · laion5b (multilingual: 한국어 and more)</source>
+        <translation>xlm-roberta-base-ViT-B-32 · laion5b (다국어: 한국어 등)</translation>
+    </message>
+    <message>
+        <source>ViT-L-14 · laion2b_s32b_b82k (best, slow without a GPU)</source>
+        <translation>ViT-L-14 · laion2b_s32b_b82k (가장 정확, GPU 없이는 느림)</translation>
+    </message>
+    <message>
+        <source>Automatic</source>
+        <translation>자동</translation>
+    </message>
+    <message>
+        <source>CPU</source>
+        <translation>CPU</translation>
+    </message>
+    <message>
+        <source>GPU (CUDA)</source>
+        <translation>GPU(CUDA)</translation>
+    </message>
+    <message>
+        <source>GPU (Apple)</source>
+        <translation>GPU(Apple)</translation>
+    </message>
+    <message>
+        <source>All cores</source>
+        <translation>모든 코어</translation>
+    </message>
+    <message>
+        <source>System</source>
+        <translation>시스템 설정</translation>
+    </message>
+    <message>
+        <source>The window&apos;s language; it changes the next time photoindex starts</source>
+        <translation>화면 언어입니다. photoindex를 다시 시작하면 바뀝니다</translation>
+    </message>
+    <message>
+        <source>Recognise faces and group them into people</source>
+        <translation>얼굴을 인식해 인물별로 묶기</translation>
+    </message>
+    <message>
+        <source>Turning this off deletes every face, person and face crop from the catalog</source>
+        <translation>끄면 카탈로그에서 모든 얼굴, 인물, 얼굴 이미지가 삭제됩니다</translation>
+    </message>
+    <message>
+        <source>People</source>
+        <translation>인물</translation>
+    </message>
+    <message>
+        <source>CLIP model</source>
+        <translation>CLIP 모델</translation>
+    </message>
+    <message>
+        <source>Device</source>
+        <translation>장치</translation>
+    </message>
+    <message>
+        <source>CPU threads</source>
+        <translation>CPU 스레드</translation>
+    </message>
+    <message>
+        <source>Thumbnail size</source>
+        <translation>미리보기 크기</translation>
+    </message>
+    <message>
+        <source>Language</source>
+        <translation>언어</translation>
+    </message>
+    <message>
+        <source>A new language, model, device or thread count applies the next time photoindex starts; photos are embedded again for a new model. These settings are shared with the photoindex command.</source>
+        <translation>언어, 모델, 장치, 스레드 수를 바꾸면 photoindex를 다시 시작할 때 적용됩니다. 모델을 바꾸면 사진을 다시 분석합니다. 이 설정은 photoindex 명령줄 도구와 함께 씁니다.</translation>
+    </message>
+    <message>
+        <source>&lt;b&gt;Photo folders&lt;/b&gt;</source>
+        <translation>&lt;b&gt;사진 폴더&lt;/b&gt;</translation>
+    </message>
+    <message>
+        <source>This run uses %1 from the command line; a choice here applies when it is not given.</source>
+        <translation>지금은 명령줄에서 지정한 %1 값을 사용합니다. 여기서 고른 값은 명령줄에서 지정하지 않을 때 적용됩니다.</translation>
+    </message>
+    <message>
+        <source>This run uses %1 from the environment; a choice here applies when it is not set.</source>
+        <translation>지금은 환경 변수 %1 값을 사용합니다. 여기서 고른 값은 환경 변수가 없을 때 적용됩니다.</translation>
+    </message>
+    <message>
+        <source>Add a photo folder</source>
+        <translation>사진 폴더 추가</translation>
+    </message>
+    <message>
+        <source>photoindex</source>
+        <translation>photoindex</translation>
+    </message>
+    <message>
+        <source>The settings could not be saved: %1</source>
+        <translation>설정을 저장하지 못했습니다: %1</translation>
+    </message>
+</context>
+<context>
+    <name>ZoomPane</name>
+    <message>
+        <source>Loading…</source>
+        <translation>불러오는 중…</translation>
+    </message>
+</context>
+<context>
+    <name>ZoomSlider</name>
+    <message>
+        <source>Thumbnail size (Ctrl+wheel, Ctrl+plus, Ctrl+minus)</source>
+        <translation>미리보기 크기(Ctrl+휠, Ctrl+플러스, Ctrl+마이너스)</translation>
+    </message>
+</context>
+<context>
+    <name>app</name>
+    <message>
+        <source>photoindex</source>
+        <translation>photoindex</translation>
+    </message>
+</context>
+</TS>

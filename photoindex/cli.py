@@ -23,7 +23,9 @@ from typing import Any, NoReturn
 from photoindex import __version__
 
 _HANGUL = re.compile("[\u1100-\u11ff\u3130-\u318f\uac00-\ud7a3]")
-COMMANDS = ("index", "search", "similar", "status", "people", "map", "duplicates", "doctor", "settings", "config", "help")
+COMMANDS = ("index", "search", "similar", "status", "people", "map", "duplicates", "doctor", "settings", "config", "help",
+            "completion", "desktop")
+SHELLS = ("bash", "zsh", "fish")
 EXIT_ERROR = 1
 EXIT_USAGE = 2
 EXIT_INTERRUPTED = 130
@@ -40,13 +42,48 @@ class _Parser(argparse.ArgumentParser):
     in one line (and as a JSON document with --json)."""
 
     def error(self, message: str) -> NoReturn:
+        if message.startswith("unrecognized arguments: "):
+            # `search dog --limt 5`: name the option meant, as git and rclip do for commands.
+            options = sorted({o for p in _all_parsers(self) for a in p._actions for o in a.option_strings
+                              if o.startswith("--")})
+            for word in message.split(": ", 1)[1].split():
+                if word.startswith("--"):
+                    message += _did_you_mean(word.split("=", 1)[0], options)
+                    break
         raise UsageError(f"{message} (see: {self.prog} --help)")
+
+
+def _all_parsers(parser: argparse.ArgumentParser) -> list[argparse.ArgumentParser]:
+    """The parser and its subcommands' (the top parser reports their unknown options too)."""
+    out = [parser]
+    for action in parser._actions:
+        if isinstance(action, argparse._SubParsersAction):
+            for child in dict.fromkeys(action.choices.values()):
+                out += _all_parsers(child)
+    return out
+
+
+def add_paths_option(p: argparse.ArgumentParser, what: str = "photo") -> None:
+    """--paths: one path per line on stdout and nothing else, for piping (xargs -d '\\n', fzf, ...)."""
+    p.add_argument("--paths", dest="print_paths", action="store_true",
+                   help=f"print only the {what} paths, one per line (for piping into other tools)")
+
+
+def print_paths(paths: Sequence[str]) -> None:
+    for path in paths:
+        sys.stdout.write(path + "\n")
+
+
+def _completes(action: argparse.Action, kind: str) -> argparse.Action:
+    """Mark an argument as a file ('file') or folder ('dir') for the shell completion scripts."""
+    action.completes = kind  # type: ignore[attr-defined]
+    return action
 
 
 def _global_options(parser: argparse.ArgumentParser, defaults: bool) -> None:
     sup = argparse.SUPPRESS if not defaults else None
-    parser.add_argument("--library", metavar="DIR", default=sup,
-                        help="catalog folder (default: $PHOTOINDEX_HOME or the per-user data folder)")
+    _completes(parser.add_argument("--library", metavar="DIR", default=sup,
+                                   help="catalog folder (default: $PHOTOINDEX_HOME or the per-user data folder)"), "dir")
     parser.add_argument("--weights", choices=("pretrained", "random"), default=sup,
                         help="'random' builds the real models with random weights: no download (demos, tests)")
     parser.add_argument("--device", choices=("auto", "cpu", "cuda", "mps"), default=sup)
@@ -75,13 +112,13 @@ def build_parser() -> argparse.ArgumentParser:
         return p
 
     p = add("index", "add folders (if given) and index every photo folder of the library")
-    p.add_argument("paths", nargs="*", metavar="PATH")
+    _completes(p.add_argument("paths", nargs="*", metavar="PATH"), "dir")
     p.add_argument("--no-thumbnails", action="store_true", help="do not write thumbnails to the cache")
 
     def search_filters(p: argparse.ArgumentParser) -> None:
         p.add_argument("-k", "--limit", type=int, default=50, help="at most this many hits (default 50)")
         p.add_argument("--all", action="store_true", help="no relevance cutoff: always return --limit hits")
-        p.add_argument("--folder", help="only photos inside this folder")
+        _completes(p.add_argument("--folder", help="only photos inside this folder"), "dir")
         p.add_argument("--from", dest="date_from", metavar="DATE", help="taken on or after (YYYY[-MM[-DD]])")
         p.add_argument("--to", dest="date_to", metavar="DATE", help="taken on or before (YYYY[-MM[-DD]])")
 
@@ -89,11 +126,13 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("query", nargs="+")
     p.add_argument("--person", help="only photos of this person (name or id)")
     search_filters(p)
+    add_paths_option(p)
 
     p = add("similar", "photos that look like (dino) or mean the same as (clip) an image")
-    p.add_argument("image", help="an image file, or a photo of the library")
+    _completes(p.add_argument("image", help="an image file, or a photo of the library"), "file")
     p.add_argument("--by", choices=("dino", "clip"), default="dino")
     search_filters(p)
+    add_paths_option(p)
 
     add("status", "photo count, folders, models and failures")
     add("doctor", "check models, catalog and environment")
@@ -105,6 +144,12 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("value", nargs="?", metavar="VALUE")
     p = sub.add_parser("help", help="help on photoindex or one command: photoindex help search")
     p.add_argument("topic", nargs="?", metavar="COMMAND")
+    p = sub.add_parser("completion", help=COMPLETION_HELP, description=COMPLETION_HELP)
+    p.add_argument("shell", choices=SHELLS)
+    p = sub.add_parser("desktop", help=DESKTOP_HELP, description=DESKTOP_HELP)
+    _global_options(p, defaults=False)
+    p.add_argument("--json", action="store_true", help="print one JSON document on stdout")
+    p.add_argument("action", choices=("install", "uninstall"))
     for module in ("photoindex.cli_people", "photoindex.cli_map", "photoindex.cli_duplicates"):
         try:
             mod = __import__(module, fromlist=["add_parsers"])
@@ -119,6 +164,14 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+COMPLETION_HELP = (
+    "print a shell completion script: photoindex completion bash > ~/.local/share/bash-completion/completions/"
+    "photoindex; zsh: into a folder of $fpath as _photoindex; fish: > ~/.config/fish/completions/photoindex.fish"
+)
+DESKTOP_HELP = (
+    "install: add photoindex to the desktop's applications menu, its icon and 'Open with' for photos "
+    "(in your XDG data folder, for this user); uninstall: remove exactly what install added"
+)
 SETTINGS_HELP = (
     "the settings and where each comes from (command line > environment > settings file > defaults); "
     "set KEY VALUE or unset KEY writes the settings file the window shares"
@@ -180,13 +233,19 @@ def _finite(doc: Any) -> Any:
 
 
 def json_text(doc: Any, indent: int | None = 2) -> str:
-    """Strict JSON (never NaN or Infinity), non-ASCII kept as it is."""
+    """Strict JSON (never NaN or Infinity), non-ASCII kept as it is. Every document the CLI prints
+    is an object with a "version" field: the photoindex that wrote it."""
+    if isinstance(doc, dict) and "version" not in doc:
+        doc = {**doc, "version": __version__}
     return json.dumps(_finite(doc), ensure_ascii=False, indent=indent, allow_nan=False)
 
 
-def _emit(args: argparse.Namespace, doc: Any, human: Callable[[], None]) -> None:
+def _emit(args: argparse.Namespace, doc: Any, human: Callable[[], None],
+          paths: Callable[[], Sequence[str]] | None = None) -> None:
     if getattr(args, "json", False):
         sys.stdout.write(json_text(doc) + "\n")
+    elif paths is not None and getattr(args, "print_paths", False):
+        print_paths(paths())
     else:
         human()
 
@@ -296,7 +355,7 @@ def cmd_search(args: argparse.Namespace, library: Any) -> int:
         )
     t = time.perf_counter()
     hits = library.search(query, **kw)
-    _emit(args, _hits_doc(hits, query, time.perf_counter() - t), lambda: _print_hits(hits))
+    _emit(args, _hits_doc(hits, query, time.perf_counter() - t), lambda: _print_hits(hits), lambda: [h.path for h in hits])
     return 0
 
 
@@ -311,7 +370,8 @@ def cmd_similar(args: argparse.Namespace, library: Any) -> int:
             raise PhotoindexError(f"no such image: {args.image}")
     t = time.perf_counter()
     hits = library.similar(image, by=args.by, **_filters(args))
-    _emit(args, _hits_doc(hits, str(args.image), time.perf_counter() - t), lambda: _print_hits(hits))
+    _emit(args, _hits_doc(hits, str(args.image), time.perf_counter() - t), lambda: _print_hits(hits),
+          lambda: [h.path for h in hits])
     return 0
 
 
@@ -408,6 +468,35 @@ def cmd_doctor(args: argparse.Namespace, library: Any) -> int:
     return 0 if ok else 1
 
 
+def cmd_completion(parser: argparse.ArgumentParser, shell: str) -> int:
+    """The completion script for a shell, generated from this parser by shtab (so it never falls
+    behind a new command or option)."""
+    import shtab
+
+    kinds = {"file": shtab.FILE, "dir": shtab.DIRECTORY}
+
+    def mark(p: argparse.ArgumentParser) -> None:
+        for action in p._actions:
+            kind = getattr(action, "completes", None)
+            if kind:
+                action.complete = kinds[kind]  # type: ignore[attr-defined]
+            if isinstance(action, argparse._SubParsersAction):
+                for child in action.choices.values():
+                    mark(child)
+
+    mark(parser)
+    sys.stdout.write(shtab.complete(parser, shell=shell))
+    return 0
+
+
+def cmd_desktop(args: argparse.Namespace) -> int:
+    from photoindex import desktop
+
+    report = desktop.install() if args.action == "install" else desktop.uninstall()
+    _emit(args, report.as_dict(), lambda: print(report.summary()))
+    return 0
+
+
 HANDLERS: dict[str, Callable[[argparse.Namespace, Any], int]] = {
     "index": cmd_index,
     "search": cmd_search,
@@ -426,7 +515,7 @@ def _subcommands(parser: argparse.ArgumentParser) -> dict[str, argparse.Argument
 
 def _did_you_mean(word: str, choices: Sequence[str]) -> str:
     close = difflib.get_close_matches(word, list(choices), n=1, cutoff=0.6)
-    return f" (did you mean {close[0]}?)" if close else ""
+    return f" (did you mean '{close[0]}'?)" if close else ""
 
 
 def _first_positional(argv: Sequence[str]) -> str | None:
@@ -558,6 +647,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return cmd_help(parser, args.topic)
         except UsageError as exc:
             return _fail(str(exc), "usage", EXIT_USAGE, as_json)
+    if args.command == "completion":
+        return cmd_completion(parser, args.shell)
     from photoindex.logsetup import setup_logging
 
     level = getattr(args, "log_level", None) or "INFO"
@@ -571,6 +662,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     library = None
     settings = None
     try:
+        if args.command == "desktop":
+            return cmd_desktop(args)
         settings = _settings(args)
         if args.command in ("settings", "config"):
             return cmd_settings(args, settings)

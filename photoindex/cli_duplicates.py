@@ -21,6 +21,10 @@ def add_parsers(sub: Any, add: Any) -> None:
     p.add_argument("--yes", action="store_true", help="with --trash: do not ask for confirmation")
     p.add_argument("--undo", action="store_true", help="put the files of the last clean-up back from the Trash")
     p.add_argument("paths", nargs="*", metavar="PATH", help="with --trash: photos of the library to move to the Trash")
+    from photoindex.cli import add_paths_option
+
+    add_paths_option(p, "photo (group by group, the suggested keeper first; with --apply-suggestions only"
+                        " the photos that are not the keeper)")
     p.set_defaults(handler=cmd_duplicates)
 
 
@@ -48,7 +52,7 @@ def cmd_duplicates(args: argparse.Namespace, library: Any) -> int:
         return _show_report(args, report, "restored", "not restored",
                             f"{len(report.done)} files put back from the Trash ({_size(report.bytes)});"
                             " they are indexed again on the next `photoindex index`")
-    if (args.paths or args.apply_suggestions) and not args.trash:
+    if (args.paths or (args.apply_suggestions and not args.print_paths)) and not args.trash:
         raise PhotoindexError("PATH and --apply-suggestions go with --trash")
     unhashed = part.unhashed_count()
     if unhashed:
@@ -60,6 +64,11 @@ def cmd_duplicates(args: argparse.Namespace, library: Any) -> int:
         return _trash(args, library, groups)
     if args.json:
         sys.stdout.write(json_text({"groups": [g.as_dict() for g in groups]}) + "\n")
+        return 0
+    if args.print_paths:
+        from photoindex.cli import print_paths
+
+        print_paths([p.path for g in groups for p in ([] if args.apply_suggestions else [g.keeper]) + list(g.others)])
         return 0
     if not groups:
         print("no duplicates found")

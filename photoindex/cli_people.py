@@ -6,6 +6,7 @@
     photoindex people merge ID ID...             into the first named one (else the first)
     photoindex people split ID [--apply]         the sub-groups found inside; --apply makes them people
     photoindex people hide|unhide ID...
+    photoindex people show ID|NAME --paths       that person's photos, one path per line (for piping)
 """
 
 from __future__ import annotations
@@ -30,6 +31,9 @@ def add_parsers(subparsers: Any, add: Any = None) -> None:
     p.add_argument("args", nargs="*", metavar="ARG")
     p.add_argument("--all", action="store_true", help="include hidden people")
     p.add_argument("--apply", action="store_true", help="split: make the sub-groups separate people")
+    from photoindex.cli import add_paths_option
+
+    add_paths_option(p, "photo (list, show: the people's photos; split: the groups')")
     p.set_defaults(handler=cmd_people)
 
 
@@ -106,6 +110,11 @@ def cmd_people(args: argparse.Namespace, library: Any) -> int:
         from photoindex.cli import json_text
 
         sys.stdout.write(json_text(doc) + "\n")
+    elif args.print_paths and (isinstance(doc, list) or args.action == "split"):
+        from photoindex.cli import print_paths
+
+        groups = doc if isinstance(doc, list) else doc["groups"]
+        print_paths(list(dict.fromkeys(path for g in groups for path in g["photos"])))
     elif isinstance(doc, list):
         if not doc:
             print("no people yet: index photos with faces on (the default)")

@@ -212,7 +212,7 @@ def run_quick(env: dict[str, str], *args: str) -> subprocess.CompletedProcess[st
 def test_a_mistyped_command_is_a_usage_error_not_the_window(cli_env: dict[str, str]) -> None:
     proc = run_quick(cli_env, "serach", "dog")
     assert proc.returncode == 2
-    assert "serach" in one_line_error(proc) and "did you mean search" in proc.stderr
+    assert "serach" in one_line_error(proc) and "did you mean 'search'?" in proc.stderr
     proc = run_quick(cli_env, "--threads", "2", "serach", "dog", "--json")
     assert proc.returncode == 2 and strict_json(proc.stdout)["kind"] == "usage"
     help_all = run_quick(cli_env, "help")
@@ -220,9 +220,74 @@ def test_a_mistyped_command_is_a_usage_error_not_the_window(cli_env: dict[str, s
     help_search = run_quick(cli_env, "help", "search")
     assert help_search.returncode == 0 and "--person" in help_search.stdout
     proc = run_quick(cli_env, "help", "serach")
-    assert proc.returncode == 2 and "did you mean search" in one_line_error(proc)
+    assert proc.returncode == 2 and "did you mean 'search'?" in one_line_error(proc)
     proc = run_quick(cli_env, "search", "dog", "--limit", "many")
     assert proc.returncode == 2 and "--limit" in one_line_error(proc)
+    # A mistyped option names the one meant, and the window never opens for it.
+    proc = run_quick(cli_env, "search", "dog", "--limt", "3")
+    assert proc.returncode == 2 and "did you mean '--limit'?" in one_line_error(proc)
+    help_completion = run_quick(cli_env, "help", "completion")
+    assert help_completion.returncode == 0 and "fish" in help_completion.stdout
+
+
+def test_shell_completion_is_generated_from_the_parser(cli_env: dict[str, str], tmp_path: Path) -> None:
+    from photoindex.cli import _subcommands, build_parser
+
+    commands = set(_subcommands(build_parser()))
+    scripts = {}
+    for shell in ("bash", "zsh", "fish"):
+        proc = run_quick(cli_env, "completion", shell)
+        assert proc.returncode == 0, proc.stderr
+        scripts[shell] = proc.stdout
+        # Every command and a command's own options are in it (a new one cannot be forgotten).
+        for word in commands | {"--paths", "--person", "--apply-suggestions"}:
+            if shell == "fish" and word.startswith("--"):
+                word = f"-l {word[2:]}"
+            assert word in proc.stdout, (shell, word)
+    # The bash script is valid bash and completes `photoindex sea` to search, and folders for --library.
+    script = tmp_path / "photoindex.bash"
+    script.write_text(scripts["bash"])
+    (tmp_path / "albums").mkdir()
+    probe = (f"source {script}; cd {tmp_path}; COMP_WORDS=(photoindex sea); COMP_CWORD=1; "
+             "_shtab_photoindex; echo \"${COMPREPLY[@]}\"; "
+             "COMP_WORDS=(photoindex search --library al); COMP_CWORD=3; _shtab_photoindex; echo \"${COMPREPLY[@]}\"")
+    out = subprocess.run(["bash", "-c", probe], capture_output=True, text=True, timeout=30)
+    assert out.returncode == 0, out.stderr
+    first, second = out.stdout.splitlines()[:2]
+    assert first.split() == ["search"] and "albums" in second
+    assert "__fish_complete_path" in scripts["fish"]  # `similar IMAGE` completes file names
+    proc = run_quick(cli_env, "completion", "csh")
+    assert proc.returncode == 2 and "invalid choice" in one_line_error(proc)
+
+
+def test_paths_for_piping_and_a_version_in_every_json_document(tmp_path: Path, cli_env: dict[str, str]) -> None:
+    from photoindex import __version__
+
+    root = tmp_path / "내 사진 (2024) & more"
+    paths = [save_jpeg(root / f"p{i}.jpg", scene(i)) for i in range(6)]
+    copy = root / "copy of p0.jpg"
+    shutil.copyfile(paths[0], copy)
+    index_doc = strict_json(run(cli_env, "index", str(root), "--json").stdout)
+    search_doc = strict_json(run(cli_env, "search", "red squares", "--all", "-k", "3", "--json").stdout)
+    # --paths: the same hits in the same order, one path per line and nothing else.
+    lines = run(cli_env, "search", "red squares", "--all", "-k", "3", "--paths").stdout.splitlines()
+    assert lines == [h["path"] for h in search_doc["hits"]] and all(os.path.isfile(p) for p in lines)
+    lines = run(cli_env, "similar", str(paths[2]), "--paths").stdout.splitlines()
+    assert lines[0] == str(paths[2]) and all(os.path.isfile(p) for p in lines)
+    dup_doc = strict_json(run(cli_env, "duplicates", "--kind", "exact", "--json").stdout)
+    assert set(dup_doc) == {"groups", "version"} and len(dup_doc["groups"]) == 1
+    lines = run(cli_env, "duplicates", "--kind", "exact", "--paths").stdout.splitlines()
+    assert sorted(lines) == sorted([str(paths[0]), str(copy)]) and lines[0] == dup_doc["groups"][0]["keep"]
+    others = run(cli_env, "duplicates", "--kind", "exact", "--paths", "--apply-suggestions").stdout.splitlines()
+    assert len(others) == 1 and others[0] in lines and others[0] != lines[0]
+    assert run(cli_env, "people", "--paths").stdout == ""  # faces are off in this library: no people, no lines
+    docs = [index_doc, search_doc, dup_doc, strict_json(run(cli_env, "status", "--json").stdout),
+            strict_json(run(cli_env, "settings", "--json").stdout),
+            strict_json(run(cli_env, "people", "--json").stdout),
+            strict_json(run(cli_env, "serch", "--json", check=False).stdout)]
+    for doc in docs:
+        assert doc["version"] == __version__, doc
+    assert {"query", "count", "seconds", "hits"} <= set(search_doc)  # no key dropped
 
 
 def test_bad_settings_are_one_line_naming_where_they_came_from(tmp_path: Path, cli_env: dict[str, str]) -> None:

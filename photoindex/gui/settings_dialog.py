@@ -42,13 +42,15 @@ def qsettings() -> QSettings:
 
 
 class SettingsDialog(QDialog):
-    def __init__(self, library: Any, thumb_size: int, parent: QWidget | None = None) -> None:
+    def __init__(self, library: Any, thumb_size: int, parent: QWidget | None = None,
+                 roots: list[str] | None = None) -> None:
         super().__init__(parent)
         self.setWindowTitle(self.tr("Settings"))
         self.library = library
         s = library.settings
         self.folders = QListWidget()
-        self.folders.addItems(library.roots())
+        # The window passes the folders it already read: the GUI thread never reads the catalog.
+        self.folders.addItems(library.roots() if roots is None else roots)
         add, remove = QPushButton(self.tr("Add…")), QPushButton(self.tr("Remove"))
         add.clicked.connect(self._add)
         remove.clicked.connect(self._remove)

@@ -2,9 +2,32 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QCoreApplication, Qt, Signal
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QHeaderView, QLabel, QMenu, QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget
+
+
+def _reasons() -> dict[str, str]:
+    """The core's fixed reasons (core/imageio.py, stored in the catalog in English), in the window's
+    language. A reason with details in it (an OS error, a size) is shown as the core wrote it."""
+    return {
+        "permission denied: the file cannot be read": QCoreApplication.translate(
+            "FailuresPanel", "permission denied: the file cannot be read"),
+        "file disappeared before it could be read": QCoreApplication.translate(
+            "FailuresPanel", "file disappeared before it could be read"),
+        "empty file (0 bytes)": QCoreApplication.translate("FailuresPanel", "empty file (0 bytes)"),
+        "is a folder, not a file": QCoreApplication.translate("FailuresPanel", "is a folder, not a file"),
+        "not an image, or a format photoindex cannot read": QCoreApplication.translate(
+            "FailuresPanel", "not an image, or a format photoindex cannot read"),
+        "image too large to decode in memory": QCoreApplication.translate(
+            "FailuresPanel", "image too large to decode in memory"),
+        "truncated file: the image data ends early": QCoreApplication.translate(
+            "FailuresPanel", "truncated file: the image data ends early"),
+    }
+
+
+def reason_text(reason: str) -> str:
+    return _reasons().get(reason, reason)
 
 
 class FailuresPanel(QWidget):
@@ -13,12 +36,13 @@ class FailuresPanel(QWidget):
     def __init__(self, parent=None) -> None:
         super().__init__(parent)
         self.title = QLabel()
-        self.hint = QLabel("These files look like photos but could not be read. They are skipped; fix or replace "
-                           "them and they are picked up by the next scan. Right-click a row to copy its path.")
+        self.hint = QLabel(self.tr("These files look like photos but could not be read. They are skipped; fix or "
+                                   "replace them and they are picked up by the next scan. Right-click a row to copy "
+                                   "its path."))
         self.hint.setWordWrap(True)
         self.hint.setEnabled(False)
         self.table = QTableWidget(0, 2)
-        self.table.setHorizontalHeaderLabels(["Photo", "Why it could not be read"])
+        self.table.setHorizontalHeaderLabels([self.tr("Photo"), self.tr("Why it could not be read")])
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
         header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
@@ -40,14 +64,13 @@ class FailuresPanel(QWidget):
         for row, f in enumerate(failures):
             path = QTableWidgetItem(f.path)
             path.setToolTip(f.path)
-            reason = QTableWidgetItem(f.reason)
-            reason.setToolTip(f.reason)
+            reason = QTableWidgetItem(reason_text(f.reason))
+            reason.setToolTip(reason.text())
             self.table.setItem(row, 0, path)
             self.table.setItem(row, 1, reason)
-        self.title.setText(
-            f"<h3>{len(failures):,} {'file' if len(failures) == 1 else 'files'} could not be read</h3>"
-            if failures else "<h3>Every photo could be read.</h3>"
-        )
+        self.title.setText("<h3>{}</h3>".format(
+            self.tr("%Ln files could not be read", "", len(failures)) if failures
+            else self.tr("Every photo could be read.")))
 
     def reasons(self) -> dict[str, str]:
         return {self.table.item(r, 0).text(): self.table.item(r, 1).text() for r in range(self.table.rowCount())}
@@ -58,6 +81,6 @@ class FailuresPanel(QWidget):
             return
         path = self.table.item(item.row(), 0).text()
         menu = QMenu(self)
-        menu.addAction("Copy path", lambda: QGuiApplication.clipboard().setText(path))
-        menu.addAction("Reveal in file manager", lambda: self.reveal_requested.emit(path))
+        menu.addAction(self.tr("Copy path"), lambda: QGuiApplication.clipboard().setText(path))
+        menu.addAction(self.tr("Reveal in file manager"), lambda: self.reveal_requested.emit(path))
         menu.popup(self.table.viewport().mapToGlobal(pos))

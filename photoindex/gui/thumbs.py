@@ -14,10 +14,9 @@ import logging
 import os
 from collections import OrderedDict
 from pathlib import Path
-from urllib.parse import quote
 
 from PySide6.QtCore import QObject, QRunnable, Qt, QThreadPool, Signal
-from PySide6.QtGui import QImage, QImageReader, QPixmap
+from PySide6.QtGui import QImage, QPixmap
 
 from photoindex.core.library import make_thumbnail, thumb_path
 
@@ -26,24 +25,90 @@ log = logging.getLogger(__name__)
 MAX_PENDING = 300  # about three screens of cells; older requests are dropped when it overflows
 
 
-def freedesktop_thumbnail(path: str) -> str | None:
-    """A valid thumbnail from ~/.cache/thumbnails: its Thumb::URI must name the photo and its
-    Thumb::MTime match the photo's modification time (the thumbnail spec's validity check)."""
-    base = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "thumbnails"
-    uri = "file://" + quote(os.path.abspath(path))
-    name = hashlib.md5(uri.encode()).hexdigest() + ".png"
+# The Thumbnail Managing Standard's sizes (the folder names and the longest side in pixels).
+FREEDESKTOP_SIZES = (("normal", 128), ("large", 256), ("x-large", 512), ("xx-large", 1024))
+
+# GLib's g_filename_to_uri leaves these bytes as they are in a path (gconvert.c: the UNSAFE_PATH
+# column of its `acceptable` table) and writes every other byte as %XX with capital hex digits.
+# GNOME's thumbnailers hash that URI. urllib's default quote() escapes ! $ & ' ( ) * + , : = @,
+# so its URI, and the thumbnail's name, differ for any path holding one of them.
+_GLIB_PATH_SAFE = frozenset(
+    b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789" b"!$&'()*+,-./:=@_~"
+)
+
+
+def glib_file_uri(path: str | os.PathLike[str]) -> str:
+    """The file:// URI of an absolute path exactly as GLib's g_filename_to_uri writes it (the
+    name GNOME's thumbnail cache hashes). Works on the path's bytes, so any file name works."""
+    raw = os.fsencode(path)
+    return "file://" + "".join(chr(b) if b in _GLIB_PATH_SAFE else f"%{b:02X}" for b in raw)
+
+
+def kde_file_uri(path: str | os.PathLike[str]) -> str:
+    """The URI KDE's KIO hashes: QUrl::fromLocalFile(canonical path), fully encoded. It differs
+    from GLib's for a few characters (QUrl leaves ';' as it is, GLib writes %3B)."""
+    from PySide6.QtCore import QUrl
+
+    encoded = QUrl.fromLocalFile(os.fsdecode(path)).toEncoded(QUrl.ComponentFormattingOption.FullyEncoded)
+    return bytes(encoded.data()).decode("ascii")
+
+
+def freedesktop_cache_dir() -> Path:
+    """$XDG_CACHE_HOME/thumbnails (~/.cache/thumbnails): the cache every desktop app shares."""
+    return Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "thumbnails"
+
+
+def _size_order(need: int) -> list[str]:
+    """Folders to look in: the smallest size at least `need` pixels first, then larger ones,
+    then the smaller ones (a blurry thumbnail beats none while the photo is decoded)."""
+    big = [name for name, px in FREEDESKTOP_SIZES if px >= need]
+    small = [name for name, px in reversed(FREEDESKTOP_SIZES) if px < need]
+    return big + small
+
+
+def freedesktop_thumbnail(path: str, need: int = 256) -> QImage:
+    """A valid thumbnail of the photo from the shared freedesktop cache, or a null QImage.
+
+    Valid as the Thumbnail Managing Standard says: the file is named by the MD5 of the photo's
+    URI, its Thumb::URI text names that URI and its Thumb::MTime equals the photo's modification
+    time in whole seconds (Thumb::Size, when present, its size in bytes). The text chunks are
+    read from the loaded image: a PNG may put them after the pixels, where a reader that has
+    not loaded the image yet sees nothing."""
+    absolute = os.path.abspath(path)
     try:
-        mtime = int(os.stat(path).st_mtime)
+        st = os.stat(absolute)
     except OSError:
-        return None
-    for size in ("large", "x-large", "xx-large", "normal"):
-        candidate = base / size / name
-        if not candidate.is_file():
-            continue
-        reader = QImageReader(str(candidate))
-        if reader.text("Thumb::MTime") == str(mtime) and reader.text("Thumb::URI") in ("", uri):
-            return str(candidate)
-    return None
+        return QImage()
+    uris = [glib_file_uri(absolute)]
+    for candidate_uri in (kde_file_uri(absolute), kde_file_uri(os.path.realpath(absolute))):
+        if candidate_uri not in uris:
+            uris.append(candidate_uri)
+    base = freedesktop_cache_dir()
+    for size in _size_order(need):
+        for uri in uris:
+            candidate = base / size / (hashlib.md5(uri.encode("ascii")).hexdigest() + ".png")
+            if not candidate.is_file():
+                continue
+            img = QImage(str(candidate))
+            if img.isNull():
+                log.debug("unreadable freedesktop thumbnail %s", candidate)
+                continue
+            if _valid(img, uri, st):
+                return img
+            log.debug("stale or foreign freedesktop thumbnail %s for %s", candidate, absolute)
+    return QImage()
+
+
+def _valid(img: QImage, uri: str, st: os.stat_result) -> bool:
+    if img.text("Thumb::URI") != uri:
+        return False
+    try:
+        if int(float(img.text("Thumb::MTime"))) != int(st.st_mtime):
+            return False
+        size = img.text("Thumb::Size")
+        return not size or int(size) == st.st_size
+    except ValueError:
+        return False
 
 
 def load_thumbnail(photo_id: int, path: str, thumbs_dir: Path, box: tuple[int, int]) -> QImage:
@@ -51,9 +116,7 @@ def load_thumbnail(photo_id: int, path: str, thumbs_dir: Path, box: tuple[int, i
     cached = thumb_path(thumbs_dir, photo_id)
     img = QImage(str(cached)) if cached.exists() else QImage()
     if img.isNull():
-        fd = freedesktop_thumbnail(path)
-        if fd:
-            img = QImage(fd)
+        img = freedesktop_thumbnail(path, max(box))
     if img.isNull():
         try:
             make_thumbnail(path, cached)

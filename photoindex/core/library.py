@@ -17,13 +17,14 @@ from photoindex.core.imageio import is_photo_name
 from photoindex.core.library_parts import DuplicatesPart, MapPart, PeoplePart
 from photoindex.core.mapmodel import DIM, MapPoints, SpatialGrid, folder_color, inside_polygon, score_colours
 from photoindex.core.pipeline import Control, index_library
-from photoindex.core.search import combine, cutoff_count, parse_query
+from photoindex.core.search import combine, cutoff_count, parse_query, plan_query
 from photoindex.core.store.backup import backup_if_due
 from photoindex.core.store.backup import is_damage as is_catalog_damage
 from photoindex.core.store.catalog import Catalog
 from photoindex.core.store.locks import IndexLock
 from photoindex.core.store.vectors import VectorIndex
 from photoindex.core.store.writer import CatalogWriter
+from photoindex.core.textmatch import ANALYZER, KINDS, NameIndex, TextMatcher, person_photo_ids
 from photoindex.core.thumbs import THUMB_BOX, thumb_path
 from photoindex.core.types import (
     SPACE_CLIP,
@@ -35,6 +36,7 @@ from photoindex.core.types import (
     Photo,
     PhotoindexError,
     Progress,
+    Suggestion,
 )
 
 # What the window may use besides Library (it imports nothing else from the core but types).
@@ -66,6 +68,7 @@ class Library:
         self._indexes: dict[str, VectorIndex] = {}
         self._sync_state: dict[str, tuple[int, int]] = {}
         self._catalogs: list[Catalog] = []
+        self._names = TextMatcher()
         self.catalog()  # create and migrate now: a newer catalog is refused up front
 
     # -- plumbing ------------------------------------------------------------------------------
@@ -405,19 +408,88 @@ class Library:
         allowed_ids: Iterable[int] | None = None,
         cutoff: bool = True,
     ) -> list[Hit]:
-        """Text (and image-term) search in the CLIP space."""
+        """Text (and image-term) search in the CLIP space, with the names people wrote: a
+        person's name filters to that person, folder and file names rank their photos first
+        (core/search.py plan_query). Each hit says why it matched (Hit.matched)."""
         terms = parse_query(query)
         if not terms:
             raise PhotoindexError("empty query")
-        clip = self.query_embedder(SPACE_CLIP)
-        vectors: list[np.ndarray] = []
-        texts = [t.text for t in terms if not t.is_image]
-        text_vecs = dict(zip(texts, clip.embed_text(texts), strict=True)) if texts else {}
-        for t in terms:
-            vectors.append(self._image_vector(t.text, SPACE_CLIP) if t.is_image else text_vecs[t.text])
-        q = combine(vectors, [t.weight for t in terms])
+        names = self.text_index()
+        plan = plan_query(terms, names)
         allowed = self._allowed(folder, date_from, date_to, allowed_ids)
-        return self._query(SPACE_CLIP, q, k, allowed, cutoff, skip_top=0)
+        cat = self.catalog()
+        for people in plan.people:
+            allowed = _intersect(allowed, person_photo_ids(cat, people))
+        drop = [person_photo_ids(cat, plan.excluded_people)] if plan.excluded_people else []
+        drop += [names.ids(m) for m in plan.excluded if m.kind != "person"]
+        if drop:
+            if allowed is None:
+                allowed = self.catalog().photo_ids_matching()
+            allowed = np.setdiff1d(allowed, np.concatenate(drop))
+        q: np.ndarray | None = None
+        if plan.clip_terms:
+            clip = self.query_embedder(SPACE_CLIP)
+            texts = [t.text for t in plan.clip_terms if not t.is_image]
+            text_vecs = dict(zip(texts, clip.embed_text(texts), strict=True)) if texts else {}
+            vectors = [self._image_vector(t.text, SPACE_CLIP) if t.is_image else text_vecs[t.text]
+                       for t in plan.clip_terms]
+            q = combine(vectors, [t.weight for t in plan.clip_terms])
+        base = ("person",) if plan.people else ()
+        # Photos named by folder or file name first: more named words first, then by meaning.
+        kinds: dict[str, np.ndarray] = {}
+        per_word: list[np.ndarray] = []
+        for ms in plan.boosts:
+            word_ids = []
+            for m in ms:
+                ids = names.ids(m)
+                word_ids.append(ids)
+                kinds[m.kind] = np.union1d(kinds.get(m.kind, np.zeros(0, np.int64)), ids)
+            per_word.append(np.unique(np.concatenate(word_ids)))
+        hits: list[Hit] = []
+        seen: set[int] = set()
+        if per_word:
+            named, counts = np.unique(np.concatenate(per_word), return_counts=True)
+            if allowed is not None:
+                keep = np.isin(named, allowed)
+                named, counts = named[keep], counts[keep]
+            for tier in sorted(set(counts.tolist()), reverse=True):
+                ids = named[counts == tier]
+                tier_hits = (self._query(SPACE_CLIP, q, k - len(hits), ids, False, skip_top=0) if q is not None
+                             else self._by_date(ids, k - len(hits)))
+                hits += [h for h in tier_hits if h.photo_id not in seen]
+                seen.update(h.photo_id for h in tier_hits)
+                if len(hits) >= k:
+                    break
+        if q is not None:
+            meaning = self._query(SPACE_CLIP, q, k, allowed, cutoff, skip_top=0)
+            by_meaning = {h.photo_id for h in meaning}
+            hits += [h for h in meaning if h.photo_id not in seen]
+            return [_with(h, base, kinds, h.photo_id in by_meaning) for h in hits[:k]]
+        if not per_word and plan.people:
+            hits = self._by_date(allowed if allowed is not None else np.zeros(0, np.int64), k)
+        return [_with(h, base, kinds, False) for h in hits[:k]]
+
+    def _by_date(self, ids: np.ndarray, k: int) -> list[Hit]:
+        """Photos found by name alone (nothing for CLIP to score): newest first, score 1."""
+        photos = [p for p in self.catalog().photos(ids.tolist()).values() if p.status == "ok"]
+        photos.sort(key=lambda p: (-p.date, -p.id))
+        return [Hit(p.id, p.path, 1.0, p.taken_at) for p in photos[:k]]
+
+    def text_index(self) -> NameIndex:
+        """Folder, file and people's names of the catalog, for matching query words (kept in
+        memory, rebuilt when the catalog changes)."""
+        return self._names.index(self.catalog())
+
+    def suggest(self, text: str, limit: int = 8) -> list[Suggestion]:
+        """People and folders whose names match the word being typed (the search bar's chips)."""
+        return self.text_index().suggest(text, limit)
+
+    def warm_text(self, korean: bool = False) -> None:
+        """Build the name index now (and load the Korean analyser in the background when the
+        user types Korean), so that the next search does not wait for either."""
+        self.text_index()
+        if korean:
+            ANALYZER.warm()
 
     def similar(
         self,
@@ -506,6 +578,16 @@ class Library:
             for pid, s in zip(ids, scores, strict=True)
             if int(pid) in photos and photos[int(pid)].status == "ok"
         ]
+
+
+def _intersect(allowed: np.ndarray | None, ids: np.ndarray) -> np.ndarray:
+    return ids if allowed is None else np.intersect1d(allowed, ids)
+
+
+def _with(hit: Hit, base: tuple[str, ...], kinds: dict[str, np.ndarray], meaning: bool) -> Hit:
+    named = tuple(kind for kind in ("folder", "filename") if kind in kinds and hit.photo_id in kinds[kind])
+    matched = tuple(k for k in KINDS if k in named or k in base or (k == "meaning" and meaning))
+    return Hit(hit.photo_id, hit.path, hit.score, hit.taken_at, matched)
 
 
 def make_thumbnail(path: str, dest: Path) -> None:

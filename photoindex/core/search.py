@@ -16,6 +16,7 @@ from statistics import NormalDist
 import numpy as np
 
 from photoindex.core.imageio import is_photo_name
+from photoindex.core.textmatch import STOPWORDS, NameIndex, NameMatch, clean_word
 from photoindex.core.types import PhotoindexError
 
 MAX_WEIGHT = 1000.0
@@ -98,3 +99,64 @@ def cutoff_count(scores: np.ndarray, sample: np.ndarray, population: int | None 
     keep = int(np.searchsorted(-scores, -threshold, side="right"))
     duplicates = int(np.searchsorted(-scores, -NEAR_DUPLICATE, side="right"))
     return max(keep, duplicates, min(skip_top, n))
+
+
+# -- names in the query ----------------------------------------------------------------------------
+
+
+@dataclass
+class Plan:
+    """A query split into what names match and what goes to CLIP.
+
+    A person's name filters to that person and leaves the query ('민지 바닷가' -> 민지's photos,
+    CLIP '바닷가'); a file name picks that file and leaves it too (it means nothing to CLIP); a
+    folder's words rank its photos first and stay in the query (a folder called 'beach' is also
+    a beach). In a subtracted term ('- 가족') a person or folder leaves out its photos."""
+
+    clip_terms: list[Term]
+    """The terms CLIP scores, with person and file names taken out; empty: names only."""
+    people: list[set[int]]
+    """Each set: the people one query word names (any of them); every set must be in a photo."""
+    boosts: list[list[NameMatch]]
+    """Per query word that names folders or files: its matches (the photos of any rank first)."""
+    excluded_people: set[int]
+    excluded: list[NameMatch]
+    """Folders and files named in subtracted terms."""
+    matches: list[NameMatch]
+
+
+def plan_query(terms: list[Term], names: NameIndex, analyse: bool = True) -> Plan:
+    plan = Plan([], [], [], set(), [], [])
+    for term in terms:
+        if term.is_image:
+            plan.clip_terms.append(term)
+            continue
+        found = names.match(term.text, analyse=analyse)
+        plan.matches += found
+        by_word: dict[str, list[NameMatch]] = {}
+        for m in found:
+            by_word.setdefault(m.word, []).append(m)
+        drop: set[str] = set()
+        for word, ms in by_word.items():
+            people = {int(m.key) for m in ms if m.kind == "person"}
+            others = [m for m in ms if m.kind != "person"]
+            if term.weight < 0:
+                plan.excluded_people |= people
+                plan.excluded += others
+                continue
+            if people:
+                plan.people.append(people)
+                drop.add(word)
+            elif others:
+                plan.boosts.append(others)
+                if all(m.kind == "filename" for m in others) and any(c.isdigit() for c in word):
+                    drop.add(word)  # 'IMG_1005' means nothing to CLIP; 'beach' (beach.jpg) does
+        if term.weight < 0:
+            drop = {m.word for m in found if m.kind == "person"}
+        words = [w for w in term.text.split() if w not in drop]
+        if drop and all(clean_word(w) in STOPWORDS for w in words):
+            words = []  # '민지의 사진': 민지's photos, not CLIP's idea of 'photo'
+        if words:
+            text = " ".join(words)
+            plan.clip_terms.append(Term(text, term.weight, False) if text != term.text else term)
+    return plan

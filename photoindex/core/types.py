@@ -61,6 +61,21 @@ class Hit:
     score: float
     """Cosine similarity (or combined query score); higher is better."""
     taken_at: float | None = None
+    matched: tuple[str, ...] = ()
+    """Why it matched, of 'folder', 'filename', 'person', 'meaning' (CLIP), in that order;
+    empty for find-similar."""
+
+
+@dataclass(frozen=True, slots=True)
+class Suggestion:
+    """A person or a folder whose name matches what is being typed in the search bar."""
+
+    kind: str
+    """'person' or 'folder'."""
+    label: str
+    """What the chip says: the person's name, the folder's name."""
+    value: str
+    """The person's id (as text) or the folder's full path."""
 
 
 @dataclass(frozen=True, slots=True)

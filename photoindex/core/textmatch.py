@@ -1,0 +1,415 @@
+"""Words of a query that name something people wrote: a folder, a file, a person.
+
+CLIP knows what a photo shows, not that it sits in `2019 제주도 여행/`, is called `IMG_1005.jpg`
+or shows the person named 민지. This module keeps an in-memory index of those names (every
+folder component under the library's roots, every file stem, every named person), built from
+the catalog through a read-only connection and rebuilt when the catalog changes, and finds the
+query words that match them.
+
+Matching is by word, case-insensitive. Korean words carry particles and endings (`제주도에서`,
+`민지랑`), so a Hangul query word that is not itself a name but starts with one (or a name that
+starts with the word: a folder `제주도여행`) is checked by morphological analysis (kiwipiepy): it
+matches when the analysis finds the name as a noun of the word. The analyser costs about 2 s and
+270 MB to load (bench/bench_textmatch.py), so it is loaded only when such a word first comes up
+(or warmed in the background by the window once the user types Hangul); the common particles
+are recognised without it.
+"""
+
+from __future__ import annotations
+
+import bisect
+import logging
+import os
+import re
+import threading
+import time
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from functools import lru_cache
+from typing import Any
+
+import numpy as np
+
+from photoindex.core.types import Suggestion
+
+log = logging.getLogger(__name__)
+
+KINDS = ("folder", "filename", "person", "meaning")
+"""Why a hit matched, in the order they are reported."""
+
+_WORD = re.compile(r"[^\W_]+")
+_HANGUL = re.compile(r"[\uac00-\ud7a3]")
+_EDGE_PUNCT = "\"'“”‘’.,!?;:()[]{}<>「」『』"
+
+STOPWORDS = frozenset({
+    # English words that say nothing about which folder or person is meant.
+    "a", "an", "the", "of", "in", "on", "at", "to", "from", "with", "and", "or", "by", "for", "my", "our",
+    "photo", "photos", "picture", "pictures", "pic", "pics", "image", "images", "img", "shot", "shots",
+    # Korean: "photo", "picture", "image", "taken" and the like.
+    "사진", "사진들", "이미지", "그림", "찍은", "것",
+})
+
+# Particles and endings that follow a noun in a query ("제주도에서", "민지랑"): recognised without
+# the analyser. Longest first, so that "에서" is tried before "에".
+PARTICLES = tuple(sorted({
+    "이", "가", "은", "는", "을", "를", "의", "에", "에서", "에게", "한테", "께", "와", "과", "랑", "이랑",
+    "하고", "도", "만", "로", "으로", "까지", "부터", "처럼", "보다", "같은", "이의", "이와", "이는", "이가",
+    "이도", "이를", "이랑은", "에서의", "에서는", "들", "들의", "들과", "들이랑", "네", "네서", "씨", "님",
+}, key=len, reverse=True))
+
+# Noun-like tags of Kiwi (Sejong tag set): common and proper nouns, numerals, foreign words,
+# numbers, Hanja and roots. NNB (dependent nouns: 것, 수, 년) is left out.
+_NOUN_TAGS = frozenset({"NNG", "NNP", "NR", "SL", "SN", "SH", "XR"})
+
+PREFIX_MIN = 4
+"""A query word names files by prefix (`IMG_10` -> `IMG_1005`) from this many characters on..."""
+PREFIX_MAX_FILES = 1000
+"""...and only when it picks out at most this many files (`IMG` names them all: no help)."""
+
+
+def clean_word(word: str) -> str:
+    return word.strip(_EDGE_PUNCT).casefold()
+
+
+def word_tokens(text: str) -> list[str]:
+    """'2019 제주도 여행' -> ['2019', '제주도', '여행']; 'IMG_1005' -> ['img', '1005']."""
+    return [t.casefold() for t in _WORD.findall(text)]
+
+
+def is_hangul(text: str) -> bool:
+    return _HANGUL.search(text) is not None
+
+
+# -- Korean morphological analysis -----------------------------------------------------------------
+
+
+class KoreanAnalyzer:
+    """Kiwi, loaded once per process on first use (or warmed in the background)."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._kiwi: Any = None
+        self._failed = False
+        self.load_seconds: float | None = None
+
+    @property
+    def loaded(self) -> bool:
+        return self._kiwi is not None
+
+    def warm(self) -> None:
+        """Load in a background thread (returns at once)."""
+        if self._kiwi is None and not self._failed:
+            threading.Thread(target=self._load, name="kiwi-warm", daemon=True).start()
+
+    def _load(self) -> Any:
+        with self._lock:
+            if self._kiwi is None and not self._failed:
+                t = time.perf_counter()
+                try:
+                    from kiwipiepy import Kiwi
+
+                    # The built-in model without the extra dictionaries: half the start-up, and
+                    # nouns of names and short queries do not need them. num_workers=-1: no
+                    # thread pool of its own (a query is a few words).
+                    kiwi = Kiwi(num_workers=-1, model_type="cong", load_default_dict=False,
+                                load_typo_dict=False, load_multi_dict=False)
+                    kiwi.tokenize("제주도에서")  # the model's tables load on the first call
+                    self._kiwi = kiwi
+                except Exception:  # an installation without it: the particle rule still works
+                    log.exception("the Korean analyser (kiwipiepy) could not be loaded; matching without it")
+                    self._failed = True
+                self.load_seconds = time.perf_counter() - t
+                if self._kiwi is not None:
+                    log.info("Korean analyser loaded in %.2f s", self.load_seconds)
+            return self._kiwi
+
+    def nouns(self, text: str) -> frozenset[str] | None:
+        """The noun-like morphemes of text, casefolded (loads the analyser); None without it."""
+        kiwi = self._kiwi if self._kiwi is not None else self._load()
+        if kiwi is None:
+            return None
+        return _nouns(kiwi, text)
+
+
+@lru_cache(maxsize=4096)
+def _nouns(kiwi: Any, text: str) -> frozenset[str]:
+    out: set[str] = set()
+    for tok in kiwi.tokenize(text):
+        if tok.tag in _NOUN_TAGS:
+            form = tok.form.casefold()
+            out.add(form)
+            if tok.tag == "NNP" and len(form) >= 3 and form.endswith("이"):
+                out.add(form[:-1])  # 서연이 -> 서연: the familiar ending of a given name
+    return frozenset(out)
+
+
+ANALYZER = KoreanAnalyzer()
+"""One per process: the model is the same for every library."""
+
+
+def _particle_tail(word: str, name: str) -> bool:
+    """word is name followed by a common particle: '민지랑' / '민지'."""
+    return word.startswith(name) and word[len(name):] in PARTICLES
+
+
+# -- the index -------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class NameMatch:
+    kind: str
+    """'folder', 'filename' or 'person'."""
+    label: str
+    """The name as written: a folder component, a file name, a person's name."""
+    word: str
+    """The query word (as typed) that matched."""
+    key: str
+    """What to look up: a folder component (casefolded), a file stem, a person id."""
+
+
+@dataclass
+class NameIndex:
+    """Folder components, file stems and people's names of one catalog, for matching."""
+
+    folder_ids: dict[str, np.ndarray] = field(default_factory=dict)
+    """folder path -> ids of its own photos."""
+    component_folders: dict[str, list[str]] = field(default_factory=dict)
+    """component (casefolded) -> folder paths that have it in their path under a root."""
+    component_label: dict[str, str] = field(default_factory=dict)
+    """component (casefolded) -> as written."""
+    folder_tokens: dict[str, set[str]] = field(default_factory=dict)
+    """word -> components (casefolded) that contain the word."""
+    stems: dict[str, list[int]] = field(default_factory=dict)
+    """file stem (casefolded) -> ids."""
+    stem_label: dict[str, str] = field(default_factory=dict)
+    sorted_stems: list[str] = field(default_factory=list)
+    people: dict[int, str] = field(default_factory=dict)
+    """person id -> name (named, not hidden)."""
+    person_tokens: dict[str, set[int]] = field(default_factory=dict)
+    """word (casefolded) -> person ids whose name has it."""
+    person_names: dict[str, set[int]] = field(default_factory=dict)
+    """whole name (casefolded) -> person ids."""
+    sorted_hangul: list[str] = field(default_factory=list)
+    """Every Hangul word of a folder or a person's name, sorted: for prefix look-ups."""
+    n_photos: int = 0
+    folder_paths: dict[str, str] = field(default_factory=dict)
+    """folder path -> its path under its root, for suggestions."""
+
+    @classmethod
+    def build(cls, rows: Iterable[tuple[int, str, str]], roots: list[str], people: Iterable[tuple[int, str]]) -> NameIndex:
+        """rows: (id, path, folder) of indexed photos; people: (id, name) of named people."""
+        idx = cls()
+        by_folder: dict[str, list[int]] = defaultdict(list)
+        stems: dict[str, list[int]] = defaultdict(list)
+        for pid, path, folder in rows:
+            by_folder[folder].append(pid)
+            base = os.path.basename(path)
+            stem = os.path.splitext(base)[0].casefold()
+            stems[stem].append(pid)
+            idx.stem_label.setdefault(stem, os.path.splitext(base)[0])
+            idx.n_photos += 1
+        idx.folder_ids = {f: np.asarray(ids, dtype=np.int64) for f, ids in by_folder.items()}
+        idx.stems = dict(stems)
+        idx.sorted_stems = sorted(stems)
+        ordered_roots = sorted((r.rstrip(os.sep) for r in roots), key=len, reverse=True)
+        comp_folders: dict[str, list[str]] = defaultdict(list)
+        hangul: set[str] = set()
+        for folder in by_folder:
+            root = next((r for r in ordered_roots if folder == r or folder.startswith(r + os.sep)), None)
+            rel = os.path.relpath(folder, root) if root else os.path.basename(folder)
+            if rel in (".", ""):
+                continue
+            idx.folder_paths[folder] = rel
+            for comp in rel.split(os.sep):
+                key = comp.casefold()
+                comp_folders[key].append(folder)
+                if key not in idx.component_label:
+                    idx.component_label[key] = comp
+                    for tok in {key, *word_tokens(comp)}:
+                        idx.folder_tokens.setdefault(tok, set()).add(key)
+                        if is_hangul(tok):
+                            hangul.add(tok)
+        idx.component_folders = dict(comp_folders)
+        for person_id, name in people:
+            name = (name or "").strip()
+            if not name:
+                continue
+            idx.people[person_id] = name
+            idx.person_names.setdefault(name.casefold(), set()).add(person_id)
+            for tok in word_tokens(name) or [name.casefold()]:
+                idx.person_tokens.setdefault(tok, set()).add(person_id)
+                if is_hangul(tok):
+                    hangul.add(tok)
+        idx.sorted_hangul = sorted(hangul)
+        return idx
+
+    # -- matching ------------------------------------------------------------------------------
+
+    def _names_in_word(self, word: str, analyse: bool) -> set[str]:
+        """The indexed words that a Hangul query word stands for: itself, a name it starts with
+        followed by a particle or ending ('제주도에서' -> '제주도'), or a name that it is a noun
+        of ('제주도' in '제주도여행')."""
+        found = {word} if (word in self.folder_tokens or word in self.person_tokens) else set()
+        if found:
+            return found
+        # Names that are a prefix of the word.
+        shorter = [word[:i] for i in range(1, len(word)) if word[:i] in self.folder_tokens or word[:i] in self.person_tokens]
+        # Names that start with the word.
+        i = bisect.bisect_right(self.sorted_hangul, word)
+        longer: list[str] = []
+        while i < len(self.sorted_hangul) and self.sorted_hangul[i].startswith(word) and len(longer) < 50:
+            longer.append(self.sorted_hangul[i])
+            i += 1
+        if not shorter and not longer:
+            return found
+        undecided: list[str] = []
+        for name in shorter:
+            if _particle_tail(word, name):
+                found.add(name)
+            else:
+                undecided.append(name)
+        if undecided and analyse:
+            nouns = ANALYZER.nouns(word)
+            if nouns is not None:
+                found.update(n for n in undecided if n in nouns)
+        if longer and analyse:
+            for name in longer:
+                nouns = ANALYZER.nouns(name)
+                if nouns is not None and word in nouns:
+                    found.add(name)
+        return found
+
+    def match(self, text: str, analyse: bool = True) -> list[NameMatch]:
+        """The names that the words of one query term name. analyse=False: without the Korean
+        analyser (the particle rule only)."""
+        out: list[NameMatch] = []
+        words = text.split()
+        lowered = [clean_word(w) for w in words]
+        # A person's name of several words ('Kim Minji') matches when they are all there.
+        for n in range(min(4, len(words)), 1, -1):
+            for i in range(len(words) - n + 1):
+                phrase = " ".join(lowered[i:i + n])
+                for person_id in sorted(self.person_names.get(phrase, ())):
+                    for w in words[i:i + n]:
+                        out.append(NameMatch("person", self.people[person_id], w, str(person_id)))
+        claimed = {m.word for m in out}
+        for raw, word in zip(words, lowered, strict=True):
+            if not word or raw in claimed:
+                continue
+            keys = {word, *word_tokens(word)} - STOPWORDS
+            if is_hangul(word):
+                keys = {k2 for k in keys for k2 in (self._names_in_word(k, analyse) if is_hangul(k) else {k})}
+                keys -= STOPWORDS
+            persons = sorted({p for k in keys for p in self.person_tokens.get(k, ())})
+            for person_id in persons:
+                out.append(NameMatch("person", self.people[person_id], raw, str(person_id)))
+            for comp in sorted({c for k in keys for c in self.folder_tokens.get(k, ())}):
+                out.append(NameMatch("folder", self.component_label[comp], raw, comp))
+            for stem in self._stems_for(word):
+                out.append(NameMatch("filename", self.stem_label[stem], raw, stem))
+        return out
+
+    def _stems_for(self, word: str) -> list[str]:
+        word = os.path.splitext(word)[0] if os.path.splitext(word)[1].lower() in (".jpg", ".jpeg", ".png", ".heic") else word
+        if word in STOPWORDS:
+            return []
+        if len(word) < PREFIX_MIN:
+            return [word] if word in self.stems else []
+        lo = bisect.bisect_left(self.sorted_stems, word)
+        hi = bisect.bisect_left(self.sorted_stems, word + "\U0010ffff")
+        if hi - lo > PREFIX_MAX_FILES:
+            return [word] if word in self.stems else []
+        return self.sorted_stems[lo:hi]
+
+    def ids(self, m: NameMatch) -> np.ndarray:
+        """Photo ids of a folder or file-name match (a person's come from the catalog)."""
+        if m.kind == "folder":
+            parts = [self.folder_ids[f] for f in self.component_folders.get(m.key, ())]
+        elif m.kind == "filename":
+            parts = [np.asarray(self.stems.get(m.key, ()), dtype=np.int64)]
+        else:
+            raise ValueError(m.kind)
+        return np.unique(np.concatenate(parts)) if parts else np.zeros(0, np.int64)
+
+    # -- suggestions -----------------------------------------------------------------------------
+
+    def suggest(self, text: str, limit: int = 8) -> list[Suggestion]:
+        """People and folders whose name starts with (or contains) the last word being typed."""
+        words = text.split()
+        if not words:
+            return []
+        word = clean_word(words[-1])
+        if not word or word in STOPWORDS:
+            return []
+        out: list[Suggestion] = []
+        starts, contains = [], []
+        for person_id, name in self.people.items():
+            low = name.casefold()
+            if low.startswith(word) or any(t.startswith(word) for t in word_tokens(name)) or _particle_tail(word, low):
+                starts.append(Suggestion("person", name, str(person_id)))
+            elif word in low:
+                contains.append(Suggestion("person", name, str(person_id)))
+        out += sorted(starts, key=lambda s: s.label) + sorted(contains, key=lambda s: s.label)
+        folders: list[tuple[int, str, str]] = []
+        for folder, rel in self.folder_paths.items():
+            name = os.path.basename(rel)
+            low = name.casefold()
+            if low.startswith(word) or any(t.startswith(word) for t in word_tokens(name)) or _particle_tail(word, low):
+                folders.append((0, rel, folder))
+            elif word in low:
+                folders.append((1, rel, folder))
+        out += [Suggestion("folder", os.path.basename(rel), folder) for _, rel, folder in sorted(folders)]
+        return out[:limit]
+
+
+class TextMatcher:
+    """The NameIndex of one library, rebuilt when its catalog changes. Thread-safe."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._index: NameIndex | None = None
+        self._state: tuple[Any, ...] | None = None
+        self._stamps: dict[int, tuple[int, int]] = {}
+        self.build_seconds: float | None = None
+
+    def index(self, cat: Any) -> NameIndex:
+        """The index, brought up to date with the catalog (cat: this thread's read connection)."""
+        conn = cat.conn
+        # Cheap first: data_version moves when another connection commits (per connection).
+        stamp = (conn.execute("PRAGMA data_version").fetchone()[0], conn.total_changes)
+        if self._index is not None and self._stamps.get(id(cat)) == stamp:
+            return self._index
+        state = self._catalog_state(conn)
+        with self._lock:
+            if self._index is None or state != self._state:
+                t = time.perf_counter()
+                rows = conn.execute("SELECT id, path, folder FROM photos WHERE status = 'ok'")
+                roots = [r[0] for r in conn.execute("SELECT path FROM roots")]
+                people = conn.execute("SELECT id, name FROM people WHERE name IS NOT NULL AND hidden = 0").fetchall()
+                self._index = NameIndex.build(rows, roots, people)
+                self._state = state
+                self.build_seconds = time.perf_counter() - t
+                log.debug("name index: %d photos in %.3f s", self._index.n_photos, self.build_seconds)
+            self._stamps[id(cat)] = stamp
+            return self._index
+
+    @staticmethod
+    def _catalog_state(conn: Any) -> tuple[Any, ...]:
+        """What the index depends on: photos (their count, newest id, the embedding seq, which
+        moves whenever photos are indexed again), roots and people's names."""
+        photos = conn.execute("SELECT count(*), coalesce(max(id), 0), coalesce(sum(length(path)), 0)"
+                              " FROM photos WHERE status = 'ok'").fetchone()
+        seq = conn.execute("SELECT value FROM meta WHERE key = 'seq.last'").fetchone()
+        roots = tuple(r[0] for r in conn.execute("SELECT path FROM roots ORDER BY path"))
+        people = tuple(conn.execute("SELECT id, name FROM people WHERE name IS NOT NULL AND hidden = 0 ORDER BY id"))
+        return tuple(photos), seq[0] if seq else None, roots, people
+
+
+def person_photo_ids(cat: Any, person_ids: Iterable[int]) -> np.ndarray:
+    ids = list(person_ids)
+    if not ids:
+        return np.zeros(0, np.int64)
+    marks = ",".join("?" * len(ids))
+    rows = cat.conn.execute(f"SELECT DISTINCT photo_id FROM faces WHERE person_id IN ({marks})", ids)
+    return np.unique(np.fromiter((r[0] for r in rows), dtype=np.int64))

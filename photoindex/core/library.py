@@ -256,6 +256,40 @@ class Library:
         """Every folder that holds an indexed photo, sorted."""
         return [r[0] for r in self.catalog().conn.execute("SELECT DISTINCT folder FROM photos ORDER BY folder")]
 
+    def folder_counts(self) -> dict[str, int]:
+        """folder -> number of indexed photos directly in it (not in its subfolders)."""
+        rows = self.catalog().conn.execute("SELECT folder, count(*) FROM photos WHERE status = 'ok' GROUP BY folder")
+        return {folder: int(n) for folder, n in rows}
+
+    def browse(
+        self,
+        folder: str | None = None,
+        date_from: float | None = None,
+        date_to: float | None = None,
+        oldest_first: bool = False,
+    ) -> list[tuple[int, str, float]]:
+        """(id, path, date) of the indexed photos in a folder (recursively) and a date range,
+        newest first (or oldest first): one query, the folder through the path index."""
+        where = ["status = 'ok'"]
+        args: list[object] = []
+        if folder:
+            prefix = os.path.abspath(os.path.expanduser(folder)).rstrip(os.sep) + os.sep
+            # Every path under the folder sorts between "prefix" and "prefix" with its last
+            # character (the separator) bumped by one: a range on the UNIQUE path index.
+            where.append("path >= ? AND path < ?")
+            args += [prefix, prefix[:-1] + chr(ord(os.sep) + 1)]
+        date = "coalesce(taken_at, mtime_ns / 1e9)"
+        if date_from is not None:
+            where.append(f"{date} >= ?")
+            args.append(date_from)
+        if date_to is not None:
+            where.append(f"{date} <= ?")
+            args.append(date_to)
+        order = "ASC" if oldest_first else "DESC"
+        sql = (f"SELECT id, path, {date} AS d FROM photos WHERE {' AND '.join(where)} "
+               f"ORDER BY d {order}, id {order}")
+        return self.catalog().conn.execute(sql, args).fetchall()
+
     def photo_ids_matching(
         self, folder: str | None = None, date_from: float | None = None, date_to: float | None = None
     ) -> np.ndarray:
@@ -538,6 +572,18 @@ class Library:
 
     def similar_to_vector(self, vector: np.ndarray, *, by: str = SPACE_DINO, k: int = 200, cutoff: bool = True) -> list[Hit]:
         return self._query(by, vector, k, None, cutoff, skip_top=0)
+
+    def similar_to_photos(self, photo_ids: Iterable[int], *, by: str = SPACE_DINO, k: int = 200,
+                          cutoff: bool = True) -> list[Hit]:
+        """Photos like these together: the search is the mean of their vectors (those that have
+        one), normalised."""
+        cat = self.catalog()
+        vecs = [v for pid in photo_ids if (v := cat.vector(by, int(pid))) is not None]
+        if not vecs:
+            raise PhotoindexError(f"none of these photos has a {by} vector yet")
+        mean = np.mean(np.stack(vecs), axis=0).astype(np.float32)
+        norm = float(np.linalg.norm(mean))
+        return self.similar_to_vector(mean / norm if norm else mean, by=by, k=k, cutoff=cutoff)
 
     def _allowed(
         self, folder: str | None, date_from: float | None, date_to: float | None, allowed_ids: Iterable[int] | None

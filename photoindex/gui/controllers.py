@@ -10,11 +10,12 @@ An import-linter contract keeps Qt out of this module, so it is tested without a
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
-from photoindex.core.types import Hit, IndexReport, Progress
+from photoindex.core.types import Hit
 
 SORT_RELEVANCE, SORT_NEWEST, SORT_OLDEST = range(3)
 
@@ -48,6 +49,51 @@ class Filters:
 
 
 Rows = tuple[list[GridItem], dict[int, int]]
+_WEIGHT = re.compile(r"(?<!\S)\d+(?:\.\d+)?:")
+
+
+def query_has_words(query: str) -> bool:
+    """False for a query made only of operators and weights ("- + 3: -"): nothing to look for."""
+    return any(ch.isalnum() for ch in _WEIGHT.sub("", query))
+
+
+@dataclass(slots=True)
+class FolderNode:
+    path: str
+    count: int = 0  # photos in it and in every folder below it
+    children: list[FolderNode] = field(default_factory=list)
+
+
+def folder_tree(roots: list[str], counts: dict[str, int]) -> list[FolderNode]:
+    """Nest the folders that hold photos under the roots; intermediate folders without photos of
+    their own appear too (가족여행 above 가족여행/제주도), each with the total below it."""
+    out: list[FolderNode] = []
+    for root in roots:
+        top = FolderNode(root.rstrip(os.sep) or root)
+        nodes = {top.path: top}
+        prefix = top.path + os.sep
+        for folder in sorted(counts):
+            if folder != top.path and not folder.startswith(prefix):
+                continue
+            n = counts[folder]
+            chain = []
+            path = folder
+            while path not in nodes:
+                chain.append(path)
+                path = os.path.dirname(path)
+            parent = nodes[path]
+            for p in reversed(chain):
+                node = nodes[p] = FolderNode(p)
+                parent.children.append(node)
+                parent = node
+            p = folder
+            while True:
+                nodes[p].count += n
+                if p == top.path:
+                    break
+                p = os.path.dirname(p)
+        out.append(top)
+    return out
 
 
 class SearchController:
@@ -83,13 +129,27 @@ class SearchController:
             ids = matching if ids is None else ids & matching
         return ids
 
-    def browse_job(self, f: Filters) -> Callable[[], Rows]:
-        """Every photo (newest first) within the filters."""
+    def browse_job(self, f: Filters, order: int = SORT_NEWEST) -> Callable[[], Rows]:
+        """Every photo within the filters, by date: newest first unless the order says oldest
+        (relevance means nothing without a query, so it is newest first too)."""
 
         def job() -> Rows:
-            ids = self._allowed(f)
-            items = [GridItem(p.id, p.path, None, p.date) for p in self.library.photos() if ids is None or p.id in ids]
+            rows = self.library.browse(f.folder, f.date_from, f.date_to, oldest_first=order == SORT_OLDEST)
+            if f.person_id is not None:
+                ids = set(self.library.people.photo_ids(f.person_id))
+                rows = [r for r in rows if r[0] in ids]
+            items = [GridItem(pid, path, None, date) for pid, path, date in rows]
             return items, rows_by_id(items)
+
+        return job
+
+    @staticmethod
+    def folder_tree_job(library: Any) -> Callable[[], list[FolderNode]]:
+        """The library's folders as trees under its roots, each with its photo count (its own and
+        its subfolders'), for the sidebar."""
+
+        def job() -> list[FolderNode]:
+            return folder_tree(library.roots(), library.folder_counts())
 
         return job
 
@@ -162,17 +222,8 @@ class SearchController:
         return items
 
 
-@dataclass(frozen=True, slots=True)
-class ProgressView:
-    """What the status bar shows for one Progress event."""
-
-    text: str
-    done: int | None = None
-    total: int | None = None  # None: a busy indicator, not a bar
-
-
 class IndexingController:
-    """The indexing run as the window shows it: state, progress words and the final summary."""
+    """The indexing run's state (the words it shows are gui/status.py's)."""
 
     def __init__(self) -> None:
         self.running = False
@@ -194,26 +245,3 @@ class IndexingController:
         self.running = self.paused = False
         again, self.rescan_wanted = self.rescan_wanted, False
         return again
-
-    @staticmethod
-    def progress(p: Progress) -> ProgressView | None:
-        if p.phase == "embed" and p.total:
-            eta = ""
-            if p.eta_s:
-                eta = (f" · about {int(p.eta_s // 60)} min {int(p.eta_s % 60)} s left" if p.eta_s >= 60
-                       else f" · about {int(p.eta_s)} s left")
-            state = "Paused:" if p.paused else "Indexing"
-            name = os.path.basename(p.current) if p.current else ""
-            return ProgressView(f"{state} {p.done:,} of {p.total:,} photos · {p.rate:.1f}/s{eta} · {name}",
-                                p.done, p.total)
-        if p.current:
-            return ProgressView(p.current)
-        return None
-
-    @staticmethod
-    def summary(report: IndexReport) -> tuple[str, str | None]:
-        """(status line, banner text or None) for a finished run."""
-        what = "Indexing cancelled" if report.cancelled else "Up to date"
-        status = (f"{what}: {report.embedded:,} photos embedded, {report.failed:,} could not be read"
-                  + (f", {report.moved:,} moved" if report.moved else ""))
-        return status, (" · ".join(report.warnings) if report.warnings else None)

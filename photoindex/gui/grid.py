@@ -11,6 +11,7 @@ from __future__ import annotations
 import os
 import time
 
+import numpy as np
 from PySide6.QtCore import (
     QItemSelection,
     QItemSelectionModel,
@@ -23,7 +24,7 @@ from PySide6.QtCore import (
     Qt,
     Signal,
 )
-from PySide6.QtGui import QColor, QFont, QFontMetrics, QPainter, QPalette, QPixmap
+from PySide6.QtGui import QColor, QFont, QPainter, QPalette
 from PySide6.QtWidgets import QAbstractItemView, QListView, QStyle, QStyledItemDelegate, QStyleOptionViewItem
 
 from photoindex.gui.controllers import GridItem, rows_by_id  # noqa: F401  (rows_by_id: re-exported)
@@ -35,8 +36,7 @@ ScoreRole = Qt.ItemDataRole.UserRole + 3
 FailedRole = Qt.ItemDataRole.UserRole + 4
 
 PAD = 4  # between the cell's edge and its thumbnail
-PILL_BACKGROUND = QColor(0, 0, 0, 150)
-PILL_TEXT = QColor(255, 255, 255)
+BAR_BACKGROUND = QColor(0, 0, 0, 110)  # over the photo, so the same in light and dark themes
 
 
 class PhotoModel(QStringListModel):
@@ -52,11 +52,14 @@ class PhotoModel(QStringListModel):
         self.items: list[GridItem] = []
         self.thumbs = thumbs
         self._row_of: dict[int, int] = {}
+        self.top_score: float | None = None
         thumbs.ready.connect(self._thumb_ready)
 
     def set_items(self, items: list[GridItem], row_of: dict[int, int] | None = None) -> None:
         """Replace everything. Views that want to keep their place use PhotoGrid.replace_items."""
         row_of = rows_by_id(items) if row_of is None else row_of
+        scores = [it.score for it in items if it.score is not None]
+        self.top_score = max(scores) if scores else None
         if len(items) == len(self.items) and row_of == self._row_of:
             # Same photos in the same order (a refresh that found nothing new): no reset, so the
             # view keeps its place and its selection; only scores and dates may have moved.
@@ -64,9 +67,38 @@ class PhotoModel(QStringListModel):
             if items:
                 self.dataChanged.emit(self.index(0), self.index(len(items) - 1))
             return
+        runs = self._insertions(items)
+        if runs is not None:
+            # New photos among the old ones (indexing): rows are inserted, so the view, its
+            # selection and its current photo stay with the photos they were on.
+            self.items = items
+            self._row_of = row_of
+            for first, count in runs:
+                self.insertRows(first, count)
+            return
         self.items = items
         self._row_of = row_of
         self.setStringList([""] * len(items))
+
+    MAX_INSERT_RUNS = 64  # more separate places than this: one reset is cheaper than many inserts
+
+    def _insertions(self, items: list[GridItem]) -> list[tuple[int, int]] | None:
+        """(row, count) runs that turn the current items into these, when the current ones are
+        all still there in the same order; None when anything else changed."""
+        old = self.items
+        if not old or len(items) <= len(old):
+            return None
+        new_ids = np.fromiter((it.photo_id for it in items), dtype=np.int64, count=len(items))
+        old_ids = np.fromiter((it.photo_id for it in old), dtype=np.int64, count=len(old))
+        kept = np.isin(new_ids, old_ids)
+        if int(kept.sum()) != len(old_ids) or not np.array_equal(new_ids[kept], old_ids):
+            return None
+        added = np.flatnonzero(~kept)
+        starts = np.flatnonzero(np.diff(added, prepend=-2) != 1)
+        if len(starts) > self.MAX_INSERT_RUNS:
+            return None
+        ends = np.append(starts[1:], len(added))
+        return [(int(added[a]), int(b - a)) for a, b in zip(starts, ends, strict=True)]
 
     def row_of(self, photo_id: int) -> int | None:
         return self._row_of.get(photo_id)
@@ -110,10 +142,10 @@ class PhotoModel(QStringListModel):
 
 
 class ThumbDelegate(QStyledItemDelegate):
-    """A thumbnail centred in a square, the file name under it, the score in a corner pill.
+    """A thumbnail centred in a square, the file name under it, for search results a relevance bar.
 
     Paints straight from the model's items (one Python call per cell, not one per role), with the
-    captions' elided text and the pill's size kept between frames: scrolling repaints whole rows.
+    captions' elided text kept between frames: scrolling repaints whole rows.
     """
 
     def __init__(self, model: PhotoModel, cell: int, parent=None) -> None:
@@ -121,18 +153,10 @@ class ThumbDelegate(QStyledItemDelegate):
         self.model = model
         self.cell = cell
         self.caption_h = 0
-        self.score_font = QFont()
-        self.pill = QSize(0, 0)
         self._captions: dict[int, str] = {}
-        self._pills: dict[tuple[int, str, int], QPixmap] = {}
 
     def set_font(self, font: QFont, line_height: int) -> None:
         self.caption_h = line_height + 6
-        self.score_font = QFont(font)
-        self.score_font.setPointSizeF(max(7.0, font.pointSizeF() * 0.85))
-        self.score_font.setBold(True)
-        fm = QFontMetrics(self.score_font)
-        self.pill = QSize(fm.horizontalAdvance("0.00") + 10, fm.height() + 2)
         self._captions.clear()
 
     def photo_area(self) -> tuple[int, int]:
@@ -173,9 +197,9 @@ class ThumbDelegate(QStyledItemDelegate):
                 size = QSize(w, h).scaled(side, high, Qt.AspectRatioMode.KeepAspectRatio)
                 w, h = size.width(), size.height()
             photo = QRect(square.x() + (side - w) // 2, square.y() + (high - h) // 2, w, h)
-            if item.score is not None:
-                pm = self._with_pill(item.photo_id, pm, item.score)
             painter.drawPixmap(photo, pm)
+            if item.score is not None:
+                self._relevance_bar(painter, photo, item.score, pal)
         else:
             placeholder = QColor(pal.color(QPalette.ColorRole.Text))
             placeholder.setAlpha(22)
@@ -197,32 +221,18 @@ class ThumbDelegate(QStyledItemDelegate):
             painter.setPen(pal.color(role))
             painter.drawText(text_rect, Qt.AlignmentFlag.AlignHCenter | Qt.AlignmentFlag.AlignTop, name)
 
-    def _with_pill(self, photo_id: int, pm: QPixmap, score: float) -> QPixmap:
-        """The thumbnail with its score drawn on, made once per (photo, score) and kept: a frame
-        then costs one blit per cell. Fewer binding calls per cell also means fewer times the
-        GUI thread gives up the GIL and waits for it back while indexing threads run."""
-        text = f"{score:.2f}"
-        key = (photo_id, text, pm.cacheKey())
-        done = self._pills.get(key)
-        if done is not None:
-            return done
-        if len(self._pills) > 2000:
-            self._pills.clear()
-        out = QPixmap(pm)
-        dpr = out.devicePixelRatio() or 1.0
-        w, h = self.pill.width(), self.pill.height()
-        pill = QRect(int(out.width() / dpr) - w - 4, 4, w, h)
-        painter = QPainter(out)
-        painter.setRenderHint(QPainter.RenderHint.Antialiasing, True)
-        painter.setPen(Qt.PenStyle.NoPen)
-        painter.setBrush(PILL_BACKGROUND)  # over the photo, so the same in light and dark themes
-        painter.drawRoundedRect(pill, h / 2, h / 2)
-        painter.setFont(self.score_font)
-        painter.setPen(PILL_TEXT)
-        painter.drawText(pill, Qt.AlignmentFlag.AlignCenter, text)
-        painter.end()
-        self._pills[key] = out
-        return out
+    def _relevance_bar(self, painter: QPainter, photo: QRect, score: float, pal: QPalette) -> None:
+        """How well a result matches, as a short bar along the photo's bottom edge: its score
+        against the best of the results (a raw cosine such as "-0.00" means nothing to people)."""
+        top = self.model.top_score
+        share = max(0.0, min(1.0, score / top)) if top and top > 0 else 0.0
+        if share <= 0:
+            return
+        h = 4
+        back = QRect(photo.x() + 6, photo.bottom() - h - 5, photo.width() - 12, h)
+        painter.fillRect(back, BAR_BACKGROUND)
+        painter.fillRect(QRect(back.x(), back.y(), max(2, int(back.width() * share)), h),
+                         pal.color(QPalette.ColorRole.Highlight))
 
 
 class PhotoGrid(QListView):
@@ -230,6 +240,7 @@ class PhotoGrid(QListView):
 
     activated_photo = Signal(int)
     context_requested = Signal(int, object)  # photo id, global QPoint
+    zoom_requested = Signal(int)  # steps: Ctrl+wheel
 
     def __init__(self, model: PhotoModel, cell: int = 180, parent=None) -> None:
         super().__init__(parent)
@@ -253,6 +264,7 @@ class PhotoGrid(QListView):
         self.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.customContextMenuRequested.connect(self._context)
         self.doubleClicked.connect(lambda idx: self.activated_photo.emit(idx.data(PhotoIdRole)))
+        self._wheel_zoom = 0
         self.delegate = ThumbDelegate(model, cell, self)
         self.setItemDelegate(self.delegate)
         self.set_cell_size(cell)
@@ -277,6 +289,17 @@ class PhotoGrid(QListView):
         size = QSize(max(hint.width(), width // columns), hint.height())
         if size != self.gridSize():
             self.setGridSize(size)
+
+    def wheelEvent(self, event) -> None:
+        if event.modifiers() & Qt.KeyboardModifier.ControlModifier:
+            self._wheel_zoom += event.angleDelta().y()
+            steps = int(self._wheel_zoom / 120)
+            if steps:
+                self._wheel_zoom -= steps * 120
+                self.zoom_requested.emit(steps)
+            event.accept()
+            return
+        super().wheelEvent(event)
 
     def resizeEvent(self, event) -> None:
         super().resizeEvent(event)

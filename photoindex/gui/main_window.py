@@ -10,14 +10,16 @@ from __future__ import annotations
 
 import logging
 import os
+import shutil
 import subprocess
 import sys
 from typing import Any
 
 import shiboken6
-from PySide6.QtCore import QFileSystemWatcher, QPoint, QSize, Qt, QTimer, QUrl
+from PySide6.QtCore import QFileSystemWatcher, QPoint, QSettings, QSize, Qt, QTimer, QUrl
 from PySide6.QtGui import QDesktopServices, QFont, QGuiApplication, QImage, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
+    QFileDialog,
     QFrame,
     QHBoxLayout,
     QLabel,
@@ -26,7 +28,6 @@ from PySide6.QtWidgets import (
     QMainWindow,
     QMenu,
     QMessageBox,
-    QProgressBar,
     QPushButton,
     QSplitter,
     QStackedWidget,
@@ -38,10 +39,13 @@ from PySide6.QtWidgets import (
 
 from photoindex.core.library import is_photo_name
 from photoindex.gui.compat import favour_gui_thread
-from photoindex.gui.controllers import Filters, IndexingController, SearchController
+from photoindex.gui.controllers import Filters, IndexingController, SearchController, query_has_words
 from photoindex.gui.failures_panel import FailuresPanel
+from photoindex.gui.folder_tree import FolderTree
 from photoindex.gui.grid import PhotoGrid, PhotoModel
+from photoindex.gui.menus import build_menus
 from photoindex.gui.search_bar import SearchBar
+from photoindex.gui.status import ZOOM_MAX, ZOOM_MIN, ZOOM_STEP, CountLabel, IndexProgress, ZoomSlider
 from photoindex.gui.tasks import IndexWorker, TaskRunner
 from photoindex.gui.thumbs import ThumbnailCache
 from photoindex.gui.welcome import WelcomePage
@@ -111,6 +115,13 @@ class MainWindow(QMainWindow):
         self.failed_count = 0  # photos that could not be read, and groups of duplicates: for the sidebar,
         self.duplicate_groups: int | None = None  # both counted off the GUI thread
         self.model_state = "not loaded"  # 'loading', 'ready', or the reason it cannot load
+        self.known_photos: int | None = None  # indexed photos in the library (the folder tree's sum)
+        saved = QSettings("photoindex", "photoindex").value("window/thumb_size")
+        if saved is not None:  # the size the user last zoomed to
+            try:
+                thumb_size = max(ZOOM_MIN, min(ZOOM_MAX, int(saved)))
+            except (TypeError, ValueError):
+                log.warning("ignoring a saved thumbnail size of %r", saved)
         self._build(thumb_size)
         self._refresh_timer = QTimer(self, singleShot=True, interval=REFRESH_MS, timeout=self.refresh)
         self._rescan_timer = QTimer(self, singleShot=True, interval=5000, timeout=self.start_indexing)
@@ -124,10 +135,11 @@ class MainWindow(QMainWindow):
     def _build(self, thumb_size: int) -> None:
         self.bar = SearchBar()
         self.search = self.bar.edit
+        self._placeholder = self.search.placeholderText()
         self.sort = self.bar.sort
         self.relevant_only = self.bar.relevant_only
         self.bar.search_requested.connect(lambda force: self.run_search(force=force))
-        self.bar.sort_changed.connect(lambda: self._show_hits(self.last_hits))
+        self.bar.sort_changed.connect(self._sort_changed)
         self.bar.settings_requested.connect(self.open_settings)
         self.bar.person_cleared.connect(lambda: self.set_person_filter(None))
 
@@ -143,7 +155,21 @@ class MainWindow(QMainWindow):
         side.setMaximumWidth(300)
         side_layout = QVBoxLayout(side)
         side_layout.setContentsMargins(0, 0, 6, 0)
-        side_layout.addWidget(self.sidebar, 1)
+        self.folder_tree = FolderTree()
+        self.folder_tree.folder_selected.connect(self.set_folder_filter)
+        self.folder_tree.rescan_requested.connect(lambda _path: self.start_indexing())
+        self.folder_tree.reveal_requested.connect(self.reveal_folder)
+        self.folder_tree.remove_requested.connect(self.confirm_remove_folder)
+        self.folders_header = QLabel(self.tr("FOLDERS"))
+        font = QFont(self.sidebar.font())
+        font.setPointSizeF(font.pointSizeF() * 0.8)
+        font.setBold(True)
+        self.folders_header.setFont(font)
+        self.folders_header.setContentsMargins(6, 8, 0, 2)
+        self.sidebar.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        side_layout.addWidget(self.sidebar)
+        side_layout.addWidget(self.folders_header)
+        side_layout.addWidget(self.folder_tree, 1)
         side_layout.addWidget(add_folder)
 
         self.grid = PhotoGrid(self.model, thumb_size)
@@ -163,7 +189,7 @@ class MainWindow(QMainWindow):
         self.welcome = WelcomePage()
         self.welcome.folder_chosen.connect(self.add_folder)
         self.failures = FailuresPanel()
-        self.failures.reveal_requested.connect(reveal)
+        self.failures.reveal_requested.connect(self.reveal_photo)
         self.pages = QStackedWidget()
         self.pages.addWidget(self.welcome)
         self.pages.addWidget(grid_page)
@@ -173,6 +199,7 @@ class MainWindow(QMainWindow):
         self.pages.addWidget(QWidget())  # Duplicates, made when first shown
         self._made_pages: set[int] = set()
 
+        self.pages.currentChanged.connect(self._sync_sidebar)
         split = QSplitter()
         split.addWidget(side)
         split.addWidget(self.pages)
@@ -185,30 +212,27 @@ class MainWindow(QMainWindow):
         layout.addWidget(split, 1)
         self.setCentralWidget(central)
 
-        self.status_label = QLabel("Ready")
-        self.status_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        self.progress = QProgressBar(maximumWidth=200)
-        self.progress.setTextVisible(False)
-        self.progress.hide()
-        self.pause_btn = QPushButton("Pause")
-        self.pause_btn.setToolTip("Pause indexing after the current batch")
-        self.pause_btn.clicked.connect(self.toggle_pause)
-        self.cancel_btn = QPushButton("Cancel")
-        self.cancel_btn.setToolTip("Stop indexing; what is done is kept, and the next run goes on from there")
-        self.cancel_btn.clicked.connect(self.cancel_indexing)
-        for w in (self.pause_btn, self.cancel_btn):
-            w.hide()
+        # Indexing progress has its own permanent widget; transient messages go through
+        # showMessage (say()), so a search refresh never overwrites "Indexing 12 of 347".
+        self.index_status = IndexProgress()
+        self.index_status.pause_clicked.connect(self.toggle_pause)
+        self.index_status.cancel_clicked.connect(self.cancel_indexing)
+        self.status_label = self.index_status.label
+        self.progress = self.index_status.bar
+        self.pause_btn = self.index_status.pause_btn
+        self.cancel_btn = self.index_status.cancel_btn
+        self.count_label = CountLabel()
+        self.zoom = ZoomSlider(thumb_size)
+        self.zoom.valueChanged.connect(self.set_thumb_size)
         sb = self.statusBar()
-        self.count_label = QLabel("")
-        sb.addWidget(self.status_label, 1)
+        sb.addPermanentWidget(self.index_status)
         sb.addPermanentWidget(self.count_label)
-        sb.addPermanentWidget(self.progress)
-        sb.addPermanentWidget(self.pause_btn)
-        sb.addPermanentWidget(self.cancel_btn)
+        sb.addPermanentWidget(self.zoom)
+        self.grid.selectionModel().selectionChanged.connect(
+            lambda *_: self.count_label.set_selected(len(self.grid.selectionModel().selectedIndexes())))
 
-        for seq in ("Ctrl+F", "Ctrl+K"):
-            QShortcut(QKeySequence(seq), self, activated=self.focus_search)
-        QShortcut(QKeySequence.StandardKey.Paste, self, activated=self.paste_image)
+        self.actions_by_name = build_menus(self)
+        self.grid.zoom_requested.connect(self.zoom_by)
         QShortcut(QKeySequence("Escape"), self.search, activated=self.search.clear)
 
     # -- optional pages (People, Map) ----------------------------------------------------------
@@ -283,22 +307,62 @@ class MainWindow(QMainWindow):
 
         roots = self.roots
         self.bar.roots = roots
-        header("Library")
-        entry("All photos", ("all", None), QStyle.StandardPixmap.SP_DirHomeIcon)
-        for root in roots:
-            entry(os.path.basename(root.rstrip(os.sep)) or root, ("folder", root), QStyle.StandardPixmap.SP_DirIcon, root)
-        header("Browse")
-        entry("People", ("people", None), QStyle.StandardPixmap.SP_FileDialogContentsView,
-              "Faces grouped into people")
-        entry("Map", ("map", None), QStyle.StandardPixmap.SP_FileDialogDetailedView,
-              "Every photo on a map of look-alikes")
+        header(self.tr("Library"))
+        entry(self.tr("All photos"), ("all", None), QStyle.StandardPixmap.SP_DirHomeIcon)
+        header(self.tr("Browse"))
+        entry(self.tr("People"), ("people", None), QStyle.StandardPixmap.SP_FileDialogContentsView,
+              self.tr("Faces grouped into people"))
+        entry(self.tr("Map"), ("map", None), QStyle.StandardPixmap.SP_FileDialogDetailedView,
+              self.tr("Every photo on a map of look-alikes"))
         groups = self.duplicate_groups
         entry(self.tr("Duplicates") + (f" ({self.locale().toString(groups)})" if groups else ""),
               ("duplicates", None), QStyle.StandardPixmap.SP_FileDialogListView,
               self.tr("Copies, near-copies and similar shots, side by side, with the one to keep"))
-        label = "Could not be read" + (f" ({failed})" if failed else "")
+        label = self.tr("Could not be read") + (f" ({self.locale().toString(failed)})" if failed else "")
         entry(label, ("failures", None), QStyle.StandardPixmap.SP_MessageBoxWarning,
-              "Files that look like photos but could not be read")
+              self.tr("Files that look like photos but could not be read"))
+        rows = sum(self.sidebar.sizeHintForRow(i) for i in range(self.sidebar.count()))
+        self.sidebar.setFixedHeight(rows + 2 * self.sidebar.frameWidth() + 4)
+        self.folders_header.setVisible(bool(roots))
+        self._sync_sidebar()
+        self.load_folder_tree()
+
+    def load_folder_tree(self) -> None:
+        """Every folder with its photo count, read on a worker."""
+
+        def loaded(tree: list[Any]) -> None:
+            if not shiboken6.isValid(self):
+                return
+            self.folder_tree.set_tree(tree)
+            self.known_photos = sum(node.count for node in tree)
+            self._sync_sidebar()
+
+        self.io_runner.submit(SearchController.folder_tree_job(self.library), loaded,
+                              lambda message: log.warning("reading the folder tree: %s", message))
+
+    def _sync_sidebar(self, _index: int | None = None) -> None:
+        """The sidebar highlights what is shown: a page, All photos, or the folder filtered to."""
+        page = self.pages.currentIndex()
+        key: tuple[str, Any] | None = {
+            PAGE_PEOPLE: ("people", None), PAGE_MAP: ("map", None), PAGE_FAILURES: ("failures", None),
+            PAGE_DUPLICATES: ("duplicates", None)}.get(page)
+        folder = self.folder_filter if page == PAGE_GRID else None
+        if page == PAGE_GRID and not folder:
+            key = ("all", None)
+        self.sidebar.blockSignals(True)
+        self.sidebar.clearSelection()
+        self.sidebar.setCurrentItem(None)
+        for i in range(self.sidebar.count()):
+            item = self.sidebar.item(i)
+            if key is not None and item.data(Qt.ItemDataRole.UserRole) == key:
+                self.sidebar.setCurrentItem(item)
+                item.setSelected(True)
+        self.sidebar.blockSignals(False)
+        self.folder_tree.select_folder(folder)
+
+    def sidebar_key(self) -> tuple[str, Any] | None:
+        items = self.sidebar.selectedItems()
+        return items[0].data(Qt.ItemDataRole.UserRole) if items else None
 
     def _sidebar_clicked(self, item: QListWidgetItem) -> None:
         key = item.data(Qt.ItemDataRole.UserRole)
@@ -341,8 +405,27 @@ class MainWindow(QMainWindow):
 
     def set_folder_filter(self, folder: str | None) -> None:
         self.bar.set_folder(folder, emit=False)
-        self.pages.setCurrentIndex(PAGE_GRID)
+        self._show_grid()
         self.run_search(force=True)
+        self._sync_sidebar()
+
+    def reveal_folder(self, folder: str) -> None:
+        if not QDesktopServices.openUrl(QUrl.fromLocalFile(folder)):
+            self.show_failure(self.tr("Could not open the folder {folder} in the file manager.").format(folder=folder))
+
+    def confirm_remove_folder(self, root: str) -> None:
+        n = self.folder_tree.count_of(root) or 0
+        answer = QMessageBox.question(
+            self, self.tr("Remove from library"),
+            self.tr("Remove {folder} and its %n photos from the library?\n\n"
+                    "The files stay where they are; only photoindex forgets them.", "", n).format(folder=root))
+        if answer == QMessageBox.StandardButton.Yes:
+            self.remove_folder(root)
+
+    def show_failure(self, text: str) -> None:
+        """Something the user asked for did not work: say so (not a line on stderr)."""
+        log.warning("%s", text)
+        QMessageBox.warning(self, self.tr("photoindex"), text)
 
     def set_person_filter(self, person_id: int | None) -> None:
         """Show one person's photos; a text search then searches within them."""
@@ -419,8 +502,8 @@ class MainWindow(QMainWindow):
         if self.model_state in ("loading", "ready"):
             return
         self.model_state = "loading"
-        if not self.status_label.text() or self.status_label.text() == "Ready":
-            self.status_label.setText("Loading the search models…")
+        if not self.statusBar().currentMessage():
+            self.say(self.tr("Loading the search models…"))
         self._download_timer.start()
 
         def load() -> None:
@@ -434,8 +517,8 @@ class MainWindow(QMainWindow):
     def _models_ready(self, _result: Any = None) -> None:
         self.model_state = "ready"
         self._download_timer.stop()
-        if self.status_label.text().startswith(("Loading the search models", "Downloading")):
-            self.status_label.setText("Ready to search")
+        if self.statusBar().currentMessage().startswith((self.tr("Loading the search models"), self.tr("Downloading"))):
+            self.say(self.tr("Ready to search"), 4000)
 
     def _poll_download(self) -> None:
         """While models load, show how much of a first download has arrived (the hub writes
@@ -459,8 +542,8 @@ class MainWindow(QMainWindow):
 
         def show(size: int) -> None:
             if size and self.model_state == "loading":
-                self.status_label.setText(f"Downloading the search models (first run only): "
-                                          f"{size / 1e6:.0f} MB so far…")
+                self.say(self.tr("Downloading the search models (first run only): {mb} MB so far…").format(
+                    mb=self.locale().toString(round(size / 1e6))))
 
         self.io_runner.submit(measure, show)
 
@@ -537,29 +620,18 @@ class MainWindow(QMainWindow):
         self.worker.batch_written.connect(lambda: self._refresh_timer.isActive() or self._refresh_timer.start())
         self.worker.finished_ok.connect(self._on_indexed)
         self.worker.failed.connect(self._on_index_failed)
-        self.progress.setRange(0, 0)
-        self.progress.show()
-        self.pause_btn.setText("Pause")
-        self.pause_btn.show()
-        self.cancel_btn.show()
-        self.status_label.setText("Looking for new and changed photos…")
+        self.index_status.running(True)
+        self.index_status.say(self.tr("Looking for new and changed photos…"))
         self.worker.start()
 
     def _on_progress(self, p: Any) -> None:
-        view = self.indexing.progress(p)
-        if view is None:
-            return
-        if view.total:
-            self.progress.setRange(0, view.total)
-            self.progress.setValue(view.done or 0)
-        self.status_label.setText(view.text)
+        self.index_status.show_progress(p)
 
     def _on_indexed(self, report: Any) -> None:
         self._end_indexing()
-        status, banner = self.indexing.summary(report)
-        self.status_label.setText(status)
-        if banner:
-            self.banner.setText(banner)
+        self.index_status.summary(report)
+        if report.warnings:
+            self.banner.setText(" · ".join(report.warnings))
             self.banner.show()
         self.refresh()
         if PAGE_MAP in self._made_pages:  # the open map places what was just indexed
@@ -580,7 +652,7 @@ class MainWindow(QMainWindow):
 
     def _on_index_failed(self, message: str) -> None:
         self._end_indexing()
-        self.status_label.setText("Indexing stopped: " + message)
+        self.index_status.say(self.tr("Indexing stopped: {reason}").format(reason=message))
         self._model_problem(message)
 
     def _model_problem(self, message: str) -> None:
@@ -591,32 +663,30 @@ class MainWindow(QMainWindow):
         self.banner.setText(text)
         self.banner.show()
         self.welcome.note.setText(text)
-        if self.status_label.text().startswith(("Loading the search models", "Downloading")):
-            self.status_label.setText("Search models unavailable")
+        if self.statusBar().currentMessage().startswith((self.tr("Loading the search models"), self.tr("Downloading"))):
+            self.say(self.tr("Search models unavailable"))
 
     def _end_indexing(self) -> None:
         if self.indexing.finished():
             self._rescan_timer.start()  # a folder changed while the run went on
-        self.progress.hide()
-        self.pause_btn.hide()
-        self.cancel_btn.hide()
+        self.index_status.running(False)
 
     def toggle_pause(self) -> None:
         if self.worker is None:
             return
         if self.worker.control.paused:
             self.worker.resume()
-            self.pause_btn.setText("Pause")
-            self.status_label.setText("Resuming…")
+            self.pause_btn.setText(self.tr("Pause"))
+            self.index_status.say(self.tr("Resuming…"))
         else:
             self.worker.pause()
-            self.pause_btn.setText("Resume")
-            self.status_label.setText("Pausing after this batch…")
+            self.pause_btn.setText(self.tr("Resume"))
+            self.index_status.say(self.tr("Pausing after this batch…"))
 
     def cancel_indexing(self) -> None:
         if self.worker is not None:
             self.worker.cancel()  # also wakes a paused pipeline
-            self.status_label.setText("Cancelling after this batch…")
+            self.index_status.say(self.tr("Cancelling after this batch…"))
 
     # -- showing photos ------------------------------------------------------------------------
 
@@ -638,17 +708,37 @@ class MainWindow(QMainWindow):
             return
         filters = self._filters()
         token = self.searches.begin("search" if query else "all", query)
-        if self.pages.currentIndex() not in (PAGE_GRID, PAGE_WELCOME) or (
-            self.pages.currentIndex() == PAGE_WELCOME and self.roots
-        ):
-            self.pages.setCurrentIndex(PAGE_GRID)
+        self.search.setPlaceholderText(self._placeholder)  # no "Photos that look like …" left over
+        self._show_grid()
         if not query:
-            self.search.setPlaceholderText(self.bar.edit.placeholderText())
-            self.io_runner.submit(self.searches.browse_job(filters),
-                                  lambda r: self._set_items(token, r, "photos", keep_place), self._search_error)
+            self.io_runner.submit(self.searches.browse_job(filters, self.sort.currentIndex()),
+                                  lambda r: self._set_items(token, r, keep_place), self._search_error)
             return
-        self.status_label.setText("Searching…")
+        if not self.roots or not query_has_words(query):
+            self.results_token = token
+            self.last_hits = []
+            self.model.set_items([])
+            self.count_label.set_shown("")
+            why = (self.tr("Your library has no photos yet: add a folder, and search it once it is indexed.")
+                   if not self.roots else
+                   self.tr("This search has no words: type what the photos show, "
+                           "like “dog on a beach” or “beach - people”."))
+            self._empty(why)
+            if self.pages.currentIndex() == PAGE_WELCOME:
+                self.say(why, 10000)
+            return
+        self.say(self.tr("Searching…"))
         self._submit_search(token, self.searches.search_job(query, filters), keep_place)
+
+    def _show_grid(self) -> None:
+        """The grid, or the welcome page while the library has no folder (never a blank grid)."""
+        self.pages.setCurrentIndex(PAGE_GRID if self.roots else PAGE_WELCOME)
+
+    def _sort_changed(self) -> None:
+        if self.mode in ("search", "similar"):
+            self._show_hits(self.last_hits)
+        elif self.mode == "all":
+            self.run_search(force=True)
 
     def _submit_search(self, token: int, work: Any, keep_place: bool = False) -> None:
         """Model work runs one job at a time, and only the newest waiting one: typing fast
@@ -694,16 +784,22 @@ class MainWindow(QMainWindow):
         else:
             self.model.set_items(items)
             self.grid.scrollToTop()
-        what = "similar photos" if self.mode == "similar" else "matching photos"
-        self.count_label.setText(f"{len(items):,} {what}" if items else "")
-        self._empty(None if items else (
-            "No photo stands out for that search. Untick “Only relevant” to see the closest matches anyway."
-            if self.relevant_only.isChecked() else "Nothing found."))
-        if self.status_label.text() in ("Searching…", "Looking for similar photos…"):
-            self.status_label.setText("")
+        n = len(items)
+        self.count_label.set_shown("" if not n else self.tr("%n similar photos", "", n) if self.mode == "similar"
+                                   else self.tr("%n matching photos", "", n))
+        if items:
+            self._empty(None)
+        elif self.known_photos == 0:
+            self._empty(self.tr("No photos are indexed yet, so there is nothing to search. "
+                                "They become searchable as they are indexed."))
+        elif self.relevant_only.isChecked():
+            self._empty(self.tr("No photo stands out for that search. "
+                                "Untick “Only relevant” to see the closest matches anyway."))
+        else:
+            self._empty(self.tr("Nothing found."))
+        self.statusBar().clearMessage()
 
-    def _set_items(self, token: int, result: tuple[list[Any], dict[int, int]], what: str,
-                   keep_place: bool = False) -> None:
+    def _set_items(self, token: int, result: tuple[list[Any], dict[int, int]], keep_place: bool = False) -> None:
         if not self.searches.is_current(token):
             return
         items, row_of = result
@@ -713,29 +809,44 @@ class MainWindow(QMainWindow):
         else:
             self.model.set_items(items, row_of)
             self.grid.scrollToTop()
-        self.count_label.setText(f"{len(items):,} {what}")
+        self.count_label.set_shown(self.tr("%n photos", "", len(items)))
         indexing = self.worker is not None and self.worker.isRunning()
-        self._empty(None if items or not self.roots else (
-            "Your photos appear here as they are indexed…" if indexing else "No photos here yet."))
+        f = self._filters()
+        if items or not self.roots or self.mode != "all":
+            self._empty(None)
+        elif f.narrows_catalog or f.person_id is not None:
+            self._empty(self.tr("No photos match these filters."))
+        elif indexing:
+            self._empty(self.tr("Your photos appear here as they are indexed…"))
+        else:
+            self._empty(self.tr("No photos here yet."))
 
     def _empty(self, message: str | None) -> None:
         self.empty_note.setText(message or "")
         self.empty_note.setVisible(bool(message))
 
+    def say(self, text: str, timeout_ms: int = 0) -> None:
+        """A transient message in the status bar (never where indexing progress is)."""
+        self.statusBar().showMessage(text, timeout_ms)
+
     def _search_error(self, message: str) -> None:
-        self.status_label.setText(message)
+        self.say(message, 8000)
         self.banner.setText(message)
         self.banner.show()
 
     def show_photo_ids(self, ids: list[int]) -> None:
+        """Some photos (a lasso on the map, a person's): no person chip left active over them."""
+        if self.person_filter is not None:
+            self.person_filter = None
+            self.bar.set_person(None)
         token = self.searches.begin("selection")
         self.pages.setCurrentIndex(PAGE_GRID)
-        self.io_runner.submit(self.searches.photos_job(ids), lambda r: self._set_items(token, r, "photos"))
+        self.io_runner.submit(self.searches.photos_job(ids), lambda r: self._set_items(token, r))
 
     def find_similar(self, image: int | str, by: str) -> None:
         token = self.searches.begin("similar")
         self.pages.setCurrentIndex(PAGE_GRID)
-        self.status_label.setText("Looking for similar photos…")
+        self.say(self.tr("Looking for similar photos…"))
         if isinstance(image, int):
             row = self.model.row_of(image)
             label = os.path.basename(self.model.items[row].path) if row is not None else f"photo {image}"
@@ -756,7 +867,7 @@ class MainWindow(QMainWindow):
         pil = Image.frombuffer("RGB", (w, h), data, "raw", "RGB", bpl, 1).copy()
         token = self.searches.begin("similar")
         self.pages.setCurrentIndex(PAGE_GRID)
-        self.status_label.setText("Looking for similar photos…")
+        self.say(self.tr("Looking for similar photos…"))
         self.search.blockSignals(True)
         self.search.setText("")
         self.search.setPlaceholderText("Photos that look like the pasted picture")
@@ -794,27 +905,160 @@ class MainWindow(QMainWindow):
 
     # -- photo actions -------------------------------------------------------------------------
 
+    def selected_items(self) -> list[Any]:
+        """The selected photos, in grid order (the grid's own copy: no catalog read)."""
+        rows = sorted(i.row() for i in self.grid.selectionModel().selectedIndexes())
+        return [self.model.items[r] for r in rows if r < len(self.model.items)]
+
     def show_context_menu(self, photo_id: int, global_pos: QPoint) -> QMenu:
         row = self.model.row_of(photo_id)  # the grid's own copy: no catalog read on the GUI thread
         menu = QMenu(self)
+        menu.setToolTipsVisible(True)
+        self.last_menu = menu
         if row is None:
             return menu
-        photo = self.model.items[row]
-        similar_look = menu.addAction("Find similar (looks like)", lambda: self.find_similar(photo_id, "dino"))
-        similar_look.setToolTip("Photos that look alike: composition, colours, the same scene (DINOv2)")
-        similar_clip = menu.addAction("Find similar (same meaning)", lambda: self.find_similar(photo_id, "clip"))
-        similar_clip.setToolTip("Photos of the same kind of thing, even if they look different (CLIP)")
-        menu.setToolTipsVisible(True)
-        menu.addSeparator()
-        menu.addAction("Open", lambda: self.open_preview(photo_id))
-        menu.addAction("Open with default application",
-                       lambda: QDesktopServices.openUrl(QUrl.fromLocalFile(photo.path)))
-        menu.addAction("Reveal in file manager", lambda: reveal(photo.path))
-        menu.addAction("Copy path", lambda: QGuiApplication.clipboard().setText(photo.path))
-        self.last_menu = menu
+        selected = self.selected_items()
+        if len(selected) > 1 and any(it.photo_id == photo_id for it in selected):
+            self._fill_many_menu(menu, selected)
+        else:
+            self._fill_one_menu(menu, self.model.items[row])
         if not os.environ.get("PHOTOINDEX_NO_MENU_EXEC"):
             menu.popup(global_pos)
         return menu
+
+    def _fill_one_menu(self, menu: QMenu, photo: Any) -> None:
+        photo_id = photo.photo_id
+        similar_look = menu.addAction(self.tr("Find similar (looks like)"), lambda: self.find_similar(photo_id, "dino"))
+        similar_look.setToolTip(self.tr("Photos that look alike: composition, colours, the same scene (DINOv2)"))
+        similar_clip = menu.addAction(self.tr("Find similar (same meaning)"),
+                                      lambda: self.find_similar(photo_id, "clip"))
+        similar_clip.setToolTip(self.tr("Photos of the same kind of thing, even if they look different (CLIP)"))
+        menu.addSeparator()
+        menu.addAction(self.tr("Open"), lambda: self.open_preview(photo_id))
+        menu.addAction(self.tr("Open with default application"), lambda: self.open_externally(photo.path))
+        menu.addAction(self.tr("Reveal in file manager"), lambda: self.reveal_photo(photo.path))
+        menu.addAction(self.tr("Copy path"), lambda: QGuiApplication.clipboard().setText(photo.path))
+        menu.addSeparator()
+        menu.addAction(self.tr("Move to Trash…"), lambda: self.trash_photos([photo]))
+
+    def _fill_many_menu(self, menu: QMenu, photos: list[Any]) -> None:
+        n = len(photos)
+        ids = [p.photo_id for p in photos]
+        action = menu.addAction(self.tr("Find similar to these (%n photos)", "", n), lambda: self.find_similar_to(ids))
+        action.setToolTip(self.tr("Photos that look like these together"))
+        menu.addSeparator()
+        menu.addAction(self.tr("Copy paths"), lambda: self.copy_paths(photos))
+        menu.addAction(self.tr("Copy to folder…"), lambda: self.copy_to_folder(photos))
+        menu.addAction(self.tr("Reveal in file manager"), lambda: self.reveal_photo(photos[0].path))
+        menu.addSeparator()
+        menu.addAction(self.tr("Move %n photos to Trash…", "", n), lambda: self.trash_photos(photos))
+
+    def open_externally(self, path: str) -> bool:
+        if not os.path.exists(path):
+            self.show_failure(self.tr("{path} is not there any more (moved or deleted?).").format(path=path))
+            return False
+        if not QDesktopServices.openUrl(QUrl.fromLocalFile(path)):
+            self.show_failure(self.tr("No application could open {path}.").format(path=path))
+            return False
+        return True
+
+    def reveal_photo(self, path: str) -> None:
+        """The file in the file manager; when none answers, its folder; when that fails too, why."""
+        if not os.path.exists(path):
+            self.show_failure(self.tr("{path} is not there any more (moved or deleted?).").format(path=path))
+            return
+
+        def revealed(problem: str | None) -> None:
+            if problem and not QDesktopServices.openUrl(QUrl.fromLocalFile(os.path.dirname(path))):
+                self.show_failure(self.tr("Could not show {path} in the file manager: {reason}").format(
+                    path=path, reason=problem))
+
+        self.io_runner.submit(lambda: reveal(path), revealed, self.show_failure)
+
+    def copy_paths(self, photos: list[Any]) -> None:
+        QGuiApplication.clipboard().setText("\n".join(p.path for p in photos))
+        self.say(self.tr("Copied %n paths", "", len(photos)), 3000)
+
+    def copy_selected_paths(self) -> None:
+        if self.search.hasFocus():
+            self.search.copy()
+        elif photos := self.selected_items():
+            self.copy_paths(photos)
+
+    def copy_to_folder(self, photos: list[Any], dest: str | None = None) -> None:
+        """Copies of the photos in another folder (on a worker; an existing name is never overwritten)."""
+        if dest is None:
+            dest = QFileDialog.getExistingDirectory(self, self.tr("Copy %n photos to", "", len(photos)))
+            if not dest:
+                return
+        paths = [p.path for p in photos]
+
+        def copy() -> tuple[int, list[str]]:
+            done, problems = 0, []
+            for path in paths:
+                target = os.path.join(dest, os.path.basename(path))
+                stem, ext = os.path.splitext(target)
+                n = 1
+                while os.path.exists(target):
+                    target = f"{stem} ({n}){ext}"
+                    n += 1
+                try:
+                    shutil.copy2(path, target)
+                    done += 1
+                except OSError as exc:
+                    log.warning("copying %s to %s: %s", path, dest, exc)
+                    problems.append(f"{os.path.basename(path)}: {exc.strerror or exc}")
+            return done, problems
+
+        def copied(result: tuple[int, list[str]]) -> None:
+            done, problems = result
+            self.say(self.tr("Copied %n photos", "", done), 5000)
+            if problems:
+                self.show_failure(self.tr("Some photos could not be copied:") + "\n" + "\n".join(problems[:20]))
+
+        self.io_runner.submit(copy, copied, self.show_failure)
+
+    def trash_selected(self) -> None:
+        if photos := self.selected_items():
+            self.trash_photos(photos)
+
+    def trash_photos(self, photos: list[Any], confirmed: bool = False) -> None:
+        """Move the photos' files to the desktop Trash after a confirmation naming how many; the
+        catalog forgets them (through the library, on a worker) and the grid follows."""
+        n = len(photos)
+        if not confirmed:
+            answer = QMessageBox.question(
+                self, self.tr("Move to Trash"),
+                self.tr("Move %n photos to the Trash?\n\nThey leave your photo folders; "
+                        "you can restore them from the Trash.", "", n))
+            if answer != QMessageBox.StandardButton.Yes:
+                return
+        ids = [p.photo_id for p in photos]
+        part = self.library.duplicates
+
+        def trashed(report: Any) -> None:
+            self.say(self.tr("Moved %n photos to the Trash", "", len(report.done)), 8000)
+            if report.skipped:
+                self.show_failure(self.tr("Some photos were not moved:") + "\n" + "\n".join(
+                    f"{os.path.basename(s.path)}: {s.reason}" for s in report.skipped[:20]))
+            self._duplicates_cleaned()
+            self.load_folder_tree()
+
+        self.io_runner.submit(lambda: part.trash(ids), trashed, self.show_failure)
+
+    def find_similar_to(self, ids: list[int], by: str = "dino") -> None:
+        token = self.searches.begin("similar")
+        self.pages.setCurrentIndex(PAGE_GRID)
+        self.say(self.tr("Looking for similar photos…"))
+        self.search.blockSignals(True)
+        self.search.setText("")
+        self.search.setPlaceholderText(self.tr("Photos that look like these %n photos", "", len(ids)))
+        self.search.blockSignals(False)
+        cutoff = self.relevant_only.isChecked()
+        self._submit_search(token, lambda: self.library.similar_to_photos(ids, by=by, cutoff=cutoff))
+
+    def go_to(self, what: str) -> None:
+        self.show_page({"people": PAGE_PEOPLE, "map": PAGE_MAP, "duplicates": PAGE_DUPLICATES}[what])
 
     def open_preview(self, photo_id: int, ids: list[int] | None = None) -> Any:
         from photoindex.gui.preview import PreviewDialog
@@ -831,10 +1075,23 @@ class MainWindow(QMainWindow):
         if row is not None:
             self.grid.setCurrentIndex(self.model.index(row))
 
+    def set_thumb_size(self, cell: int) -> None:
+        """Thumbnail size from the zoom slider, Ctrl+wheel or Ctrl+plus/minus; kept for next time."""
+        cell = max(ZOOM_MIN, min(ZOOM_MAX, int(cell)))
+        if self.zoom.value() != cell:
+            self.zoom.setValue(cell)  # comes back here through valueChanged
+            return
+        if cell != self.grid.cell_size():
+            self.grid.set_cell_size(cell)
+            QSettings("photoindex", "photoindex").setValue("window/thumb_size", cell)
+
+    def zoom_by(self, steps: int) -> None:
+        self.set_thumb_size(self.grid.cell_size() + steps * ZOOM_STEP)
+
     def open_settings(self) -> None:
         from photoindex.gui.settings_dialog import SettingsDialog
 
-        dlg = SettingsDialog(self.library, self.grid.cell_size(), self)
+        dlg = SettingsDialog(self.library, self.grid.cell_size(), self, roots=list(self.roots))
         if dlg.exec():
             if dlg.save():
                 # The window's Library follows the file at once (what the command line set wins,
@@ -849,7 +1106,7 @@ class MainWindow(QMainWindow):
                 self.remove_folder(root)
             for root in dlg.added:
                 self.add_folder(root, start=False)
-            self.grid.set_cell_size(dlg.thumb.value())
+            self.set_thumb_size(dlg.thumb.value())
             self._fill_sidebar()
             self.refresh()
             if dlg.added:
@@ -898,19 +1155,25 @@ class MainWindow(QMainWindow):
         super().closeEvent(event)
 
 
-def reveal(path: str) -> None:
-    """Show the file in the platform's file manager (selected where the platform can)."""
+def reveal(path: str) -> str | None:
+    """Ask the platform's file manager to show the file, selected (a subprocess that may take a
+    moment: call it off the GUI thread). None when that worked, else what went wrong."""
     if sys.platform == "darwin":
-        subprocess.Popen(["open", "-R", path])
+        command = ["open", "-R", path]
     elif sys.platform.startswith("win"):
-        subprocess.Popen(["explorer", "/select,", path])
+        command = ["explorer", "/select,", path]
     else:
-        try:
-            subprocess.Popen(
-                ["dbus-send", "--session", "--dest=org.freedesktop.FileManager1", "--type=method_call",
-                 "/org/freedesktop/FileManager1", "org.freedesktop.FileManager1.ShowItems",
-                 f"array:string:{QUrl.fromLocalFile(path).toString()}", "string:"],
-                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-            )
-        except OSError:
-            QDesktopServices.openUrl(QUrl.fromLocalFile(os.path.dirname(path)))
+        command = ["dbus-send", "--session", "--print-reply", "--dest=org.freedesktop.FileManager1",
+                   "--type=method_call", "/org/freedesktop/FileManager1", "org.freedesktop.FileManager1.ShowItems",
+                   f"array:string:{QUrl.fromLocalFile(path).toString()}", "string:"]
+    try:
+        done = subprocess.run(command, capture_output=True, text=True, timeout=10)
+    except (OSError, subprocess.TimeoutExpired) as exc:
+        log.warning("reveal %s: %s", path, exc)
+        return str(exc)
+    if done.returncode == 0 or sys.platform.startswith("win"):  # explorer /select exits 1 on success
+        return None
+    lines = (done.stderr or done.stdout).strip().splitlines()
+    problem = lines[-1] if lines else f"exit status {done.returncode}"
+    log.warning("reveal %s: %s", path, problem)
+    return problem

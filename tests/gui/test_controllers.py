@@ -4,15 +4,15 @@ from __future__ import annotations
 
 import sys
 
-import numpy as np
-
-from photoindex.core.types import Hit, IndexReport, Progress
+from photoindex.core.types import Hit
 from photoindex.gui.controllers import (
     SORT_NEWEST,
     SORT_OLDEST,
     Filters,
     IndexingController,
     SearchController,
+    folder_tree,
+    query_has_words,
 )
 
 
@@ -58,42 +58,49 @@ def test_hits_sorted_by_relevance_or_date() -> None:
     assert [i.photo_id for i in SearchController.hit_items(hits, SORT_OLDEST)] == [3, 1, 2]
 
 
-def test_browse_job_applies_person_folder_and_dates_on_the_worker() -> None:
-    class Photo:
-        def __init__(self, pid: int) -> None:
-            self.id, self.path, self.date = pid, f"/p/{pid}.jpg", float(pid)
+def test_browse_job_applies_person_folder_dates_and_order_on_the_worker(tiny_settings, tmp_path) -> None:
+    from photoindex.core.library import Library
 
     class People:
         def photo_ids(self, person_id: int) -> list[int]:
             return [1, 2, 3]
 
-    class Library:
-        people = People()
-
-        def photo_ids_matching(self, folder, date_from, date_to):
-            return np.array([2, 3, 4])
-
-        def photos(self):
-            return [Photo(i) for i in (5, 4, 3, 2, 1)]
-
-    c = SearchController(Library())
-    items, rows = c.browse_job(Filters(folder="/p", person_id=7))()
+    lib = Library(tiny_settings)
+    with lib.writer.transaction() as cat:  # five indexed photos, a day apart, two in a subfolder
+        for i in range(1, 6):
+            folder = "/p/가족여행/제주도" if i in (2, 3) else "/p"
+            pid = cat.insert_photo(f"{folder}/{i}.jpg", 1, 0, None)
+            cat.mark_ok(pid, 10, 10, 86400.0 * i)
+    lib.people = People()
+    c = SearchController(lib)
+    items, rows = c.browse_job(Filters(folder="/p/가족여행", person_id=7))()
     assert [i.photo_id for i in items] == [3, 2] and rows == {3: 0, 2: 1}
     items, _ = c.browse_job(Filters())()
-    assert [i.photo_id for i in items] == [5, 4, 3, 2, 1]
+    assert [i.photo_id for i in items] == [5, 4, 3, 2, 1]  # newest first by default
+    items, _ = c.browse_job(Filters(date_from=86400.0 * 2, date_to=86400.0 * 4), SORT_OLDEST)()
+    assert [i.photo_id for i in items] == [2, 3, 4]
+    assert lib.folder_counts() == {"/p": 3, "/p/가족여행/제주도": 2}
+    lib.close()
 
 
-def test_indexing_words_and_a_rescan_asked_for_during_a_run() -> None:
+def test_folder_tree_nests_subfolders_with_totals() -> None:
+    tree = folder_tree(["/p"], {"/p": 1, "/p/가족여행/제주도": 3, "/p/가족여행/부산": 2, "/q": 9})
+    (root,) = tree
+    assert (root.path, root.count) == ("/p", 6)
+    (trip,) = root.children
+    assert (trip.path, trip.count) == ("/p/가족여행", 5)
+    assert {(c.path, c.count) for c in trip.children} == {("/p/가족여행/제주도", 3), ("/p/가족여행/부산", 2)}
+
+
+def test_a_query_of_operators_has_no_words() -> None:
+    assert not query_has_words("- + 3: -") and not query_has_words("+ -")
+    assert query_has_words("2:beach - people") and query_has_words("바다")
+
+
+def test_a_rescan_asked_for_during_a_run() -> None:
     ic = IndexingController()
-    view = ic.progress(Progress("embed", 5, 40, 2.5, 90.0, "/x/IMG_1.jpg"))
-    assert view.text == "Indexing 5 of 40 photos · 2.5/s · about 1 min 30 s left · IMG_1.jpg"
-    assert (view.done, view.total) == (5, 40)
-    assert ic.progress(Progress("embed", 5, 40, 0.0, None, "/x/a.jpg", paused=True)).text.startswith("Paused:")
-    assert ic.progress(Progress("scan", 0, 0, current="looking for photos…")).total is None
-    assert ic.progress(Progress("scan", 0, 0)) is None
     assert ic.request_rescan()  # nothing running: start now
     ic.started()
     assert not ic.request_rescan()  # running: once it ends
     assert ic.finished() is True and ic.finished() is False
-    report = IndexReport(embedded=3, failed=1, moved=2, cancelled=True, warnings=["a", "b"])
-    assert ic.summary(report) == ("Indexing cancelled: 3 photos embedded, 1 could not be read, 2 moved", "a · b")
+

@@ -73,7 +73,7 @@ def test_right_click_find_similar_ranks_the_photo_itself_first(qtbot, window, tm
     menu = window.show_context_menu(target.photo_id, QPoint(10, 10))
     labels = [a.text() for a in menu.actions() if a.text()]
     assert labels == ["Find similar (looks like)", "Find similar (same meaning)", "Open",
-                      "Open with default application", "Reveal in file manager", "Copy path"]
+                      "Open with default application", "Reveal in file manager", "Copy path", "Move to Trash…"]
     for action_text in ("Find similar (looks like)", "Find similar (same meaning)"):
         window.model.set_items([])
         next(a for a in menu.actions() if a.text() == action_text).trigger()

@@ -1,0 +1,119 @@
+"""The window's menu bar (File, Edit, View, Go, Help) with the platform's standard shortcuts, and
+the About box. The actions call the window's own methods; nothing here touches the library."""
+
+from __future__ import annotations
+
+from importlib import metadata
+from typing import Any
+
+from PySide6.QtCore import QCoreApplication, QUrl
+from PySide6.QtGui import QAction, QDesktopServices, QKeySequence
+from PySide6.QtWidgets import QMessageBox
+
+HELP_URL = "https://github.com/photoindex/photoindex#readme"
+
+# The models photoindex runs and the terms of their weights, for the About box.
+MODEL_LICENCES = [
+    ("CLIP (open_clip)", "MIT; LAION-2B weights: MIT"),
+    ("DINOv2", "Apache-2.0"),
+    ("YuNet face detector", "MIT (OpenCV Zoo)"),
+    ("dlib face models", "CC0 / public domain"),
+]
+
+
+def _tr(text: str) -> str:
+    return QCoreApplication.translate("Menus", text)
+
+
+def version() -> str:
+    try:
+        return metadata.version("photoindex")
+    except metadata.PackageNotFoundError:
+        from photoindex import __version__
+
+        return __version__
+
+
+def build_menus(win: Any) -> dict[str, QAction]:
+    """Fill win.menuBar(); returns the actions by name (for tests and for enabling)."""
+    bar = win.menuBar()
+    actions: dict[str, QAction] = {}
+
+    def add(menu: Any, name: str, text: str, slot: Any, shortcut: Any = None, tip: str = "") -> QAction:
+        action = menu.addAction(text)
+        action.triggered.connect(lambda _checked=False: slot())  # late: calls what the name holds now
+        if shortcut is not None:
+            seqs = shortcut if isinstance(shortcut, list) else [shortcut]
+            keys: list[QKeySequence] = []
+            for seq in seqs:
+                if isinstance(seq, QKeySequence.StandardKey):
+                    keys += QKeySequence.keyBindings(seq)
+                else:
+                    keys.append(QKeySequence(seq))
+            action.setShortcuts(keys)
+        if tip:
+            action.setStatusTip(tip)
+        actions[name] = action
+        return action
+
+    file = bar.addMenu(_tr("&File"))
+    add(file, "add_folder", _tr("&Add Folder…"), lambda: win.welcome_choose(), QKeySequence.StandardKey.Open,
+        _tr("Add a folder of photos to the library"))
+    add(file, "rescan", _tr("&Rescan Folders"), lambda: win.start_indexing(), [QKeySequence.StandardKey.Refresh, "F5"],
+        _tr("Look for new, changed and removed photos"))
+    file.addSeparator()
+    add(file, "settings", _tr("&Settings…"), lambda: win.open_settings(), [QKeySequence.StandardKey.Preferences, "Ctrl+,"])
+    file.addSeparator()
+    add(file, "quit", _tr("&Quit"), lambda: win.close(), [QKeySequence.StandardKey.Quit, "Ctrl+Q"])
+
+    edit = bar.addMenu(_tr("&Edit"))
+    add(edit, "find", _tr("&Find…"), lambda: win.focus_search(), [QKeySequence.StandardKey.Find, "Ctrl+K"])
+    add(edit, "paste", _tr("&Paste Image to Search"), lambda: win.paste_image(), QKeySequence.StandardKey.Paste)
+    edit.addSeparator()
+    add(edit, "select_all", _tr("Select &All"), lambda: win.grid.selectAll(), QKeySequence.StandardKey.SelectAll)
+    add(edit, "copy_paths", _tr("&Copy Paths"), lambda: win.copy_selected_paths(), QKeySequence.StandardKey.Copy)
+    add(edit, "trash", _tr("Move to &Trash…"), lambda: win.trash_selected(), QKeySequence.StandardKey.Delete)
+
+    view = bar.addMenu(_tr("&View"))
+    add(view, "zoom_in", _tr("Larger Thumbnails"), lambda: win.zoom_by(1), [QKeySequence.StandardKey.ZoomIn, "Ctrl+="])
+    add(view, "zoom_out", _tr("Smaller Thumbnails"), lambda: win.zoom_by(-1), QKeySequence.StandardKey.ZoomOut)
+
+    go = bar.addMenu(_tr("&Go"))
+    add(go, "all_photos", _tr("&All Photos"), lambda: win.set_folder_filter(None), "Ctrl+1")
+    add(go, "people", _tr("&People"), lambda: win.go_to("people"), "Ctrl+2")
+    add(go, "map", _tr("&Map"), lambda: win.go_to("map"), "Ctrl+3")
+    add(go, "duplicates", _tr("&Duplicates"), lambda: win.go_to("duplicates"), "Ctrl+4")
+
+    helpm = bar.addMenu(_tr("&Help"))
+    add(helpm, "help", _tr("photoindex &Help"), lambda: open_help(win), QKeySequence.StandardKey.HelpContents)
+    add(helpm, "about", _tr("&About photoindex"), lambda: about_box(win, exec_=True))
+    return actions
+
+
+def open_help(win: Any) -> bool:
+    """The online help in the browser; when no browser opens, the same pointers in a dialog."""
+    if QDesktopServices.openUrl(QUrl(HELP_URL)):
+        return True
+    box = QMessageBox(QMessageBox.Icon.Information, _tr("photoindex Help"),
+                      _tr("Add your photo folders, then type what a photo shows in the search field "
+                          "(Ctrl+F). Right-click a photo to find similar ones.\n\nThe manual: {url}").format(url=HELP_URL),
+                      QMessageBox.StandardButton.Ok, win)
+    win.help_box = box
+    box.open()
+    return False
+
+
+def about_text() -> str:
+    rows = "".join(f"<li>{name}: {terms}</li>" for name, terms in MODEL_LICENCES)
+    return (f"<h3>photoindex {version()}</h3>"
+            + _tr("<p>Find any photo on your own computer by what it shows. Everything stays on this computer.</p>")
+            + "<p>" + _tr("Models and the licences of their weights:") + f"</p><ul>{rows}</ul>")
+
+
+def about_box(win: Any, exec_: bool = False) -> QMessageBox:
+    box = QMessageBox(QMessageBox.Icon.NoIcon, _tr("About photoindex"), about_text(), QMessageBox.StandardButton.Ok, win)
+    box.setIconPixmap(win.windowIcon().pixmap(64, 64))
+    win.about = box
+    if exec_:
+        box.open()
+    return box

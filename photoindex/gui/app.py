@@ -1,4 +1,8 @@
-"""Start the window: `photoindex [--library DIR] [FOLDER...]` or `photoindex-gui`."""
+"""Start the window: `photoindex [--library DIR] [FOLDER|PHOTO...]` or `photoindex-gui [FOLDER|PHOTO...]`.
+
+Folders are added to the library and indexed; a photo (the desktop's "Open with photoindex", %F
+in the .desktop file) opens the window on that photo and the photos that look like it.
+"""
 
 from __future__ import annotations
 
@@ -8,12 +12,34 @@ import sys
 import time
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 _T0 = time.perf_counter()
 
 
 def icon_path() -> Path:
     return Path(__file__).resolve().parent.parent / "resources" / "photoindex.svg"
+
+
+def split_arguments(paths: Sequence[str]) -> tuple[list[str], list[str]]:
+    """(folders to add and index, photo files to open). Anything else counts as a folder, so
+    adding it says why it cannot be added (not a folder), as before."""
+    from photoindex.core.library import is_photo_name
+
+    folders: list[str] = []
+    photos: list[str] = []
+    for arg in paths:
+        path = os.path.abspath(os.path.expanduser(arg))
+        (photos if os.path.isfile(path) and is_photo_name(path) else folders).append(path)
+    return folders, photos
+
+
+def open_photos(window: Any, photos: Sequence[str]) -> None:
+    """"Open with photoindex" on photo files: the window shows the first one and the photos that
+    look like it. The photo need not be in the library: it is embedded on the fly, as a photo
+    dropped on the window is."""
+    if photos:
+        window.find_similar(photos[0], "dino")
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -31,7 +57,7 @@ def main(argv: Sequence[str] | None = None) -> int:
                   stderr_level="INFO" if getattr(args, "verbose", False) else "WARNING")
     log = logging.getLogger(__name__)
     log.info("photoindex %s window: %s", __version__, " ".join(argv))
-    folders = [os.path.abspath(os.path.expanduser(f)) for f in args.folders]
+    folders, photos = split_arguments(args.folders)
     app = QApplication.instance() or QApplication([sys.argv[0] if sys.argv else "photoindex"])
     app.setApplicationName("photoindex")
     app.setOrganizationName("photoindex")
@@ -66,6 +92,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return code
     window = MainWindow(library, folders, thumb_size=settings.thumb_size)
     window.show()
+    open_photos(window, photos)
     return app.exec()
 
 

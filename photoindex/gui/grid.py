@@ -24,11 +24,12 @@ from PySide6.QtCore import (
     Qt,
     Signal,
 )
-from PySide6.QtGui import QColor, QFont, QPainter, QPalette
-from PySide6.QtWidgets import QAbstractItemView, QListView, QStyle, QStyledItemDelegate, QStyleOptionViewItem
+from PySide6.QtGui import QColor, QFont, QPainter, QPalette, QRegion
+from PySide6.QtWidgets import QAbstractItemView, QStyle, QStyledItemDelegate, QStyleOptionViewItem
 
 from photoindex.gui.controllers import GridItem, rows_by_id  # noqa: F401  (rows_by_id: re-exported)
 from photoindex.gui.thumbs import ThumbnailCache
+from photoindex.gui.timeline import TimelineLayout, YearScrubber, month_keys, month_label
 
 PhotoIdRole = Qt.ItemDataRole.UserRole + 1
 PathRole = Qt.ItemDataRole.UserRole + 2
@@ -235,8 +236,13 @@ class ThumbDelegate(QStyledItemDelegate):
                          pal.color(QPalette.ColorRole.Highlight))
 
 
-class PhotoGrid(QListView):
-    """Signals carry photo ids; the window decides what to do with them."""
+class PhotoGrid(QAbstractItemView):
+    """The photos in a justified grid; while browsing by date, in sections under month headers
+    with a year scrubber (gui/timeline.py). Signals carry photo ids; the window decides what to do.
+
+    A QAbstractItemView of its own: QListView lays out uniform cells fast but cannot put a header
+    across a row. Layout is arithmetic (TimelineLayout), painting asks the delegate only for the
+    cells on screen, so 100,000 photos cost no more per frame than 100."""
 
     activated_photo = Signal(int)
     context_requested = Signal(int, object)  # photo id, global QPoint
@@ -246,28 +252,37 @@ class PhotoGrid(QListView):
         super().__init__(parent)
         self.setModel(model)
         self.photo_model = model
-        # A wrapping list in ListMode lays out in O(1) per row with uniform sizes, so 100,000
-        # cells lay out at once (IconMode keeps a per-item geometry table and a BSP tree).
-        self.setViewMode(QListView.ViewMode.ListMode)
-        self.setFlow(QListView.Flow.LeftToRight)
-        self.setWrapping(True)
-        self.setResizeMode(QListView.ResizeMode.Adjust)
-        self.setMovement(QListView.Movement.Static)
-        self.setUniformItemSizes(True)
-        self.setSpacing(0)
+        self.headers = False  # month headers: the window turns them on while browsing by date
+        self.layout_ = TimelineLayout()
+        self._months: np.ndarray | None = None
+        self._hover = -1
         self.setMouseTracking(True)
         self.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
         self.setVerticalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
         self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOn)
         self.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
-        self.setFrameShape(QListView.Shape.NoFrame)
+        self.setFrameShape(QAbstractItemView.Shape.NoFrame)
         self.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.customContextMenuRequested.connect(self._context)
         self.doubleClicked.connect(lambda idx: self.activated_photo.emit(idx.data(PhotoIdRole)))
         self._wheel_zoom = 0
         self.delegate = ThumbDelegate(model, cell, self)
         self.setItemDelegate(self.delegate)
+        self.scrubber = YearScrubber(self)
+        self.scrubber.jump_requested.connect(lambda y: self.verticalScrollBar().setValue(y))
+        self.scrubber.hide()
+        self.verticalScrollBar().valueChanged.connect(self._scrolled)
+        for sig in (model.modelReset, model.rowsInserted, model.rowsRemoved, model.layoutChanged):
+            sig.connect(self._relayout)
         self.set_cell_size(cell)
+
+    # -- layout --------------------------------------------------------------------------------
+
+    def set_headers(self, on: bool) -> None:
+        if on != self.headers:
+            self.headers = on
+            self._relayout()
 
     def set_cell_size(self, cell: int) -> None:
         self.delegate.cell = cell
@@ -276,19 +291,208 @@ class PhotoGrid(QListView):
         w, h = self.delegate.photo_area()
         self.photo_model.thumbs.set_box(int(w * dpr), int(h * dpr), dpr)
         self.verticalScrollBar().setSingleStep(max(20, cell // 4))
-        self._justify()
+        self._relayout()
 
-    def _justify(self) -> None:
-        """Share the row's spare width among the cells, so the grid fills the view edge to edge."""
+    def _relayout(self, *_args) -> None:
+        """Cells share the row's width, so the grid fills the view edge to edge."""
+        items = self.photo_model.items
+        scrub = self.headers and bool(items)
+        self.setViewportMargins(0, 0, YearScrubber.WIDTH if scrub else 0, 0)
         hint = self.delegate.sizeHint(QStyleOptionViewItem(), QModelIndex())
-        # The list wraps within the viewport less a scroll bar's width (so that a scroll bar
-        # appearing never re-wraps the rows), and a row of exactly that width already wraps.
-        extent = self.style().pixelMetric(QStyle.PixelMetric.PM_ScrollBarExtent, None, self.verticalScrollBar())
-        width = self.viewport().width() - extent - 1
+        width = max(1, self.viewport().width())
         columns = max(1, width // hint.width())
-        size = QSize(max(hint.width(), width // columns), hint.height())
-        if size != self.gridSize():
-            self.setGridSize(size)
+        months = None
+        if self.headers and items:
+            if self._months is None or len(self._months) != len(items) or self._months_of is not items:
+                dates = np.fromiter((np.nan if it.date is None else it.date for it in items), dtype=np.float64,
+                                    count=len(items))
+                self._months = month_keys(dates)
+                self._months_of = items
+            months = self._months
+        header_h = self.fontMetrics().height() * 2 + 8
+        self.layout_ = TimelineLayout.build(months, len(items), columns, max(hint.width(), width // columns),
+                                            hint.height(), header_h)
+        self.updateGeometries()
+        self.scrubber.setVisible(scrub)
+        if scrub:
+            vp = self.viewport().geometry()
+            self.scrubber.setGeometry(vp.right() + 1, vp.top(), YearScrubber.WIDTH, vp.height())
+            self.scrubber.set_years(self.layout_.years(), self.layout_.height)
+            self._scrolled()
+        self.viewport().update()
+
+    _months_of: list[GridItem] | None = None
+
+    def updateGeometries(self) -> None:
+        bar = self.verticalScrollBar()
+        page = self.viewport().height()
+        bar.setPageStep(page)
+        bar.setRange(0, max(0, self.layout_.height - page))
+        super().updateGeometries()
+
+    def _scrolled(self, *_args) -> None:
+        self.scrubber.set_view(self.verticalScrollBar().value(), self.viewport().height())
+
+    def resizeEvent(self, event) -> None:
+        super().resizeEvent(event)
+        self._relayout()
+
+    # -- QAbstractItemView ---------------------------------------------------------------------
+
+    def horizontalOffset(self) -> int:
+        return 0
+
+    def verticalOffset(self) -> int:
+        return self.verticalScrollBar().value()
+
+    def isIndexHidden(self, index) -> bool:
+        return False
+
+    def visualRect(self, index) -> QRect:
+        if not index.isValid() or index.row() >= self.layout_.count:
+            return QRect()
+        return self.layout_.rect(index.row()).translated(0, -self.verticalOffset())
+
+    def indexAt(self, point) -> QModelIndex:
+        row = self.layout_.row_at(point.x(), point.y() + self.verticalOffset())
+        return self.photo_model.index(row) if row is not None else QModelIndex()
+
+    def scrollTo(self, index, hint=QAbstractItemView.ScrollHint.EnsureVisible) -> None:
+        if not index.isValid():
+            return
+        rect = self.layout_.rect(index.row())
+        bar = self.verticalScrollBar()
+        top, page = bar.value(), self.viewport().height()
+        if hint == QAbstractItemView.ScrollHint.PositionAtTop:
+            bar.setValue(rect.top())
+        elif hint == QAbstractItemView.ScrollHint.PositionAtCenter:
+            bar.setValue(rect.center().y() - page // 2)
+        elif hint == QAbstractItemView.ScrollHint.PositionAtBottom:
+            bar.setValue(rect.bottom() - page)
+        elif rect.top() < top:
+            s = self.layout_.section_of(index.row())
+            first_row = rect.top() - self.layout_.header_h <= int(self.layout_.tops[s])
+            bar.setValue(rect.top() - (self.layout_.header_h if first_row else 0))  # its header too
+        elif rect.bottom() > top + page:
+            bar.setValue(rect.bottom() - page + 1)
+
+    def scrollToTop(self) -> None:
+        self.verticalScrollBar().setValue(0)
+
+    def moveCursor(self, action, modifiers) -> QModelIndex:
+        n = self.layout_.count
+        if n == 0:
+            return QModelIndex()
+        current = self.currentIndex()
+        row = current.row() if current.isValid() else -1
+        Move = QAbstractItemView.CursorAction
+        if row < 0:
+            row = 0
+        elif action in (Move.MoveLeft, Move.MovePrevious):
+            row = max(0, row - 1)
+        elif action in (Move.MoveRight, Move.MoveNext):
+            row = min(n - 1, row + 1)
+        elif action == Move.MoveUp:
+            row = self.layout_.neighbour(row, down=False)
+        elif action == Move.MoveDown:
+            row = self.layout_.neighbour(row, down=True)
+        elif action in (Move.MovePageUp, Move.MovePageDown):
+            rect = self.layout_.rect(row)
+            page = self.viewport().height() * (-1 if action == Move.MovePageUp else 1)
+            y = max(0, min(self.layout_.height - 1, rect.center().y() + page))
+            for dy in range(0, self.layout_.header_h + self.layout_.cell_h + 1, 8):  # off a header
+                found = self.layout_.row_at(rect.center().x(), y + (dy if page > 0 else -dy))
+                if found is not None:
+                    row = found
+                    break
+            else:
+                row = 0 if page < 0 else n - 1
+        elif action == Move.MoveHome:
+            row = 0
+        elif action == Move.MoveEnd:
+            row = n - 1
+        return self.photo_model.index(row)
+
+    def setSelection(self, rect, flags) -> None:
+        off = self.verticalOffset()
+        r = rect.normalized().translated(0, off)
+        sel = QItemSelection()
+        lay = self.layout_
+        if lay.count:
+            for s in lay.sections_between(r.top(), r.bottom()):
+                for a, b in lay.rows_in(s, r.top(), r.bottom(), r.left(), r.right()):
+                    sel.select(self.photo_model.index(a), self.photo_model.index(b))
+        self.selectionModel().select(sel, flags)
+
+    def visualRegionForSelection(self, selection) -> QRegion:
+        return QRegion(self.viewport().rect())
+
+    def selectedIndexes(self) -> list[QModelIndex]:
+        return self.selectionModel().selectedIndexes()
+
+    # -- painting ------------------------------------------------------------------------------
+
+    def paintEvent(self, event) -> None:
+        painter = QPainter(self.viewport())
+        lay = self.layout_
+        if not lay.count:
+            painter.end()
+            return
+        off = self.verticalOffset()
+        area = event.rect()
+        y0, y1 = area.top() + off, area.bottom() + off
+        option = QStyleOptionViewItem()
+        self.initViewItemOption(option)
+        option.fontMetrics = self.fontMetrics()
+        base_state = option.state
+        selection = self.selectionModel()
+        current = self.currentIndex().row() if self.currentIndex().isValid() else -1
+        model = self.photo_model
+        width = self.viewport().width()
+        pal = self.palette()
+        header_font = QFont(self.font())
+        header_font.setBold(True)
+        header_font.setPointSizeF(header_font.pointSizeF() * 1.15)
+        for s in lay.sections_between(y0, y1):
+            if lay.header_h:
+                head = lay.header_rect(s, width).translated(0, -off)
+                if head.intersects(area):
+                    painter.setFont(header_font)
+                    painter.setPen(pal.color(QPalette.ColorRole.Text))
+                    painter.drawText(head.adjusted(PAD + 4, 0, -PAD, -2),
+                                     Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignBottom,
+                                     month_label(int(lay.keys[s]), self.locale()))
+                    painter.setFont(self.font())
+            for a, b in lay.rows_in(s, y0, y1):
+                for row in range(a, b + 1):
+                    index = model.index(row)
+                    option.rect = lay.rect(row).translated(0, -off)
+                    state = base_state
+                    if selection.isSelected(index):
+                        state |= QStyle.StateFlag.State_Selected
+                    if row == self._hover:
+                        state |= QStyle.StateFlag.State_MouseOver
+                    if row == current and self.hasFocus():
+                        state |= QStyle.StateFlag.State_HasFocus
+                    option.state = state
+                    self.delegate.paint(painter, option, index)
+        painter.end()
+
+    def mouseMoveEvent(self, event) -> None:
+        super().mouseMoveEvent(event)
+        idx = self.indexAt(event.position().toPoint())
+        row = idx.row() if idx.isValid() else -1
+        if row != self._hover:
+            for old in (self._hover, row):
+                if old >= 0:
+                    self.viewport().update(self.visualRect(self.photo_model.index(old)))
+            self._hover = row
+
+    def leaveEvent(self, event) -> None:
+        super().leaveEvent(event)
+        if self._hover >= 0:
+            self.viewport().update(self.visualRect(self.photo_model.index(self._hover)))
+            self._hover = -1
 
     def wheelEvent(self, event) -> None:
         if event.modifiers() & Qt.KeyboardModifier.ControlModifier:
@@ -300,10 +504,6 @@ class PhotoGrid(QListView):
             event.accept()
             return
         super().wheelEvent(event)
-
-    def resizeEvent(self, event) -> None:
-        super().resizeEvent(event)
-        self._justify()
 
     def cell_size(self) -> int:
         return self.delegate.cell
@@ -331,7 +531,7 @@ class PhotoGrid(QListView):
             self.selectionModel().select(sel, flags.ClearAndSelect)
         if at_start or top_id is None or (row := model.row_of(top_id)) is None:
             return
-        self.doItemsLayout()
+        self._relayout()
         self.scrollTo(model.index(row), QAbstractItemView.ScrollHint.PositionAtTop)
         bar = self.verticalScrollBar()
         bar.setValue(bar.value() - offset)

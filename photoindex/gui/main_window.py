@@ -779,6 +779,7 @@ class MainWindow(QMainWindow):
         if self.mode not in ("search", "similar"):
             return
         items = self.searches.hit_items(hits, self.sort.currentIndex())
+        self.grid.set_headers(self.sort.currentIndex() != 0)  # by date: under month headers
         if keep_place:
             self.grid.replace_items(items)
         else:
@@ -804,6 +805,7 @@ class MainWindow(QMainWindow):
             return
         items, row_of = result
         self.results_token = token
+        self.grid.set_headers(self.mode == "all")  # the timeline; a person's or a lasso's photos as they come
         if keep_place:
             self.grid.replace_items(items, row_of)
         else:

@@ -45,12 +45,16 @@ def main(out: str, work: str, theme: str = "light") -> int:
     root = Path(work) / "사진"
     names = ["바다 여행", "가족 사진", "생일 파티", "제주도 일출", "강아지 산책", "서울 야경", "Beach day", "Mountains",
              "꽃 축제", "한강 공원", "눈 오는 날", "캠핑"]
+    folders = ["가족여행/제주도"] * 4 + ["가족여행/부산"] * 3 + [""] * 5  # a timeline over folders
+    dates = ["2019:08:03", "2019:08:04", "2019:08:05", "2019:07:21", "2020:05:01", "2020:05:02", "2020:03:14",
+             "2021:12:25", "2021:12:24", "2021:10:09", "2018:01:20", "2018:01:21"]
     for i, name in enumerate(names):
-        save_jpeg(root / f"{name}.jpg", scene(i, (800, 600)))
+        save_jpeg(root / folders[i] / f"{name}.jpg", scene(i, (800, 600)), date=f"{dates[i]} 10:00:00")
     (root / "망가진 파일.jpg").write_bytes(b"broken")
     settings = Settings(library_dir=Path(work) / "library", weights="random", clip_model="photoindex-tiny",
                         dino_model="photoindex-tiny", faces=False, threads=2)
     map_out = str(Path(out).with_name(Path(out).stem + "-map.png"))
+    browse_out = str(Path(out).with_name(Path(out).stem + "-browse.png"))
     app = QApplication([sys.argv[0]])
     if theme == "dark":
         app.setStyle("Fusion")
@@ -66,6 +70,10 @@ def main(out: str, work: str, theme: str = "light") -> int:
             print("timed out", file=sys.stderr)
             app.exit(2)
         if state["phase"] == "indexing" and window.worker is not None and window.worker.isFinished():
+            state["phase"] = "browse"  # the timeline and the folder tree first, as a user meets them
+            state["at"] = state["ticks"]
+        elif state["phase"] == "browse" and state["ticks"] - state["at"] > 20:
+            window.grab().save(browse_out)
             window.relevant_only.setChecked(False)
             window.search.setText("바다 여행 + 일출")
             window.run_search(force=True)

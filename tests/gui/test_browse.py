@@ -366,3 +366,55 @@ def test_failures_page_is_highlighted_in_the_sidebar(browsing) -> None:
     w = browsing
     w.show_failures()
     assert w.pages.currentIndex() == PAGE_FAILURES and w.sidebar_key() == ("failures", None)
+
+
+# -- 2. timeline -------------------------------------------------------------------------------
+
+def test_timeline_groups_by_month_with_locale_headers_and_a_year_scrubber(browsing) -> None:
+    from PySide6.QtCore import QLocale
+
+    from photoindex.gui.timeline import month_label
+
+    w = browsing
+    _fill(w.library, w.root, [(f"옛날/old_{i}.jpg", JAN_2019 - 3 * 365 * DAY + i * DAY / 2) for i in range(30)])
+    w.refresh()
+    qtbot_wait(w, lambda: len(w.model.items) == 42)
+    w.grid.resize(900, 500)
+    QApplication.processEvents()
+    lay = w.grid.layout_
+    assert w.grid.headers and len(lay.starts) == 13  # twelve months of 2019, one of 2016
+    key = int(lay.keys[4])
+    assert month_label(key, QLocale(QLocale.Language.Korean, QLocale.Country.SouthKorea)) == "2019년 8월"
+    assert month_label(key, QLocale(QLocale.Language.English, QLocale.Country.UnitedStates)) == "August 2019"
+    # Every photo sits below its month's header, and a point on a cell finds that cell.
+    for row in range(len(w.model.items)):
+        rect = lay.rect(row)
+        s = lay.section_of(row)
+        assert rect.top() >= int(lay.tops[s]) + lay.header_h
+        assert lay.row_at(rect.center().x(), rect.center().y()) == row
+    assert lay.row_at(5, int(lay.tops[3]) + 2) is None  # on a header
+    # The scrubber lists the years and jumps to the first photo of one.
+    years = [y for y, _ in w.grid.scrubber.years]
+    assert years == [2019, 2016] and w.grid.scrubber.isVisible()
+    w.grid.scrubber.jump_requested.emit(dict(w.grid.scrubber.years)[2016])
+    QApplication.processEvents()
+    top = w.grid.indexAt(QPoint(10, lay.header_h + 10))
+    assert top.isValid() and "old_" in Path(w.model.items[top.row()].path).name
+    # Search results by relevance have no headers.
+    w.grid.set_headers(False)
+    assert len(w.grid.layout_.starts) == 1 and not w.grid.scrubber.isVisible()
+
+
+def test_timeline_keyboard_moves_across_month_sections() -> None:
+    import numpy as np
+
+    from photoindex.gui.timeline import TimelineLayout
+
+    months = np.array([5] * 7 + [4] * 2 + [3] * 5)  # sections of 7, 2 and 5 photos in 3 columns
+    lay = TimelineLayout.build(months, 14, 3, 100, 80, 30)
+    assert list(lay.starts) == [0, 7, 9]
+    assert lay.neighbour(4, down=True) == 6 and lay.neighbour(6, down=True) == 7
+    assert lay.neighbour(5, down=True) == 6  # the shorter last row: its last photo
+    assert lay.neighbour(8, down=True) == 10 and lay.neighbour(10, down=False) == 8
+    assert lay.neighbour(7, down=False) == 6
+    assert lay.height == 3 * 30 + (3 + 1 + 2) * 80

@@ -33,7 +33,7 @@ def test_real_window_screenshot(tmp_path: Path, theme: str) -> None:
     assert proc.returncode == 0, proc.stderr[-2000:]
     from PIL import Image
 
-    for shot in (out, map_out):
+    for shot in (out, map_out, out.with_name(out.stem + "-browse.png")):
         img = Image.open(shot)
         assert img.size[0] >= 1000 and img.size[1] >= 700
         # Not a blank window: thumbnails and text make many distinct colours.

@@ -314,12 +314,14 @@ def cmd_index(args: argparse.Namespace, library: Any) -> int:
     return 0
 
 
-def _hits_doc(hits: Sequence[Any], query: str, seconds: float) -> dict[str, Any]:
+def _hits_doc(hits: Sequence[Any], query: str, seconds: float, matched: bool = False) -> dict[str, Any]:
+    """matched: each hit says why it matched (search): of "folder", "filename", "person", "meaning"."""
     return {
         "query": query,
         "count": len(hits),
         "seconds": round(seconds, 4),
-        "hits": [{"id": h.photo_id, "path": h.path, "score": round(h.score, 5)} for h in hits],
+        "hits": [{"id": h.photo_id, "path": h.path, "score": round(h.score, 5),
+                  **({"matched": list(h.matched)} if matched else {})} for h in hits],
     }
 
 
@@ -327,7 +329,8 @@ def _print_hits(hits: Sequence[Any]) -> None:
     if not hits:
         print("no matching photos")
     for h in hits:
-        print(f"{h.score:.3f}  {h.path}")
+        names = [m for m in getattr(h, "matched", ()) if m != "meaning"]
+        print(f"{h.score:.3f}  {h.path}" + (f"  ({', '.join(names)})" if names else ""))
 
 
 def _filters(args: argparse.Namespace) -> dict[str, Any]:
@@ -355,7 +358,7 @@ def cmd_search(args: argparse.Namespace, library: Any) -> int:
         )
     t = time.perf_counter()
     hits = library.search(query, **kw)
-    _emit(args, _hits_doc(hits, query, time.perf_counter() - t), lambda: _print_hits(hits), lambda: [h.path for h in hits])
+    _emit(args, _hits_doc(hits, query, time.perf_counter() - t, matched=True), lambda: _print_hits(hits), lambda: [h.path for h in hits])
     return 0
 
 

@@ -430,3 +430,20 @@ def test_the_log_file_gets_the_commands_and_their_errors(tmp_path: Path, cli_env
     assert run_quick(cli_env, "--log-level", "DEBUG", "settings").returncode == 0
     proc = run_quick(cli_env, "--log-level", "LOUD", "settings")
     assert proc.returncode == 2 and "--log-level" in one_line_error(proc)
+
+
+def test_search_json_says_why_each_photo_matched(tmp_path: Path, tiny_env: dict[str, str]) -> None:
+    root = tmp_path / "pics"
+    for i in range(6):
+        save_jpeg(root / "2019 제주도 여행" / f"IMG_{1000 + i}.jpg", scene(i))
+        save_jpeg(root / "일상" / f"DSC_{i:04d}.jpg", scene(10 + i))
+    run_json(tiny_env, "index", str(root))
+    hits = run_json(tiny_env, "search", "제주도에서", "--all", "-k", "12")["hits"]
+    assert all("제주도" in h["path"] for h in hits[:6]), hits  # random weights: only the name finds them
+    assert all(h["matched"][0] == "folder" for h in hits[:6])
+    assert all("folder" not in h["matched"] for h in hits[6:])
+    hits = run_json(tiny_env, "search", "IMG_1003")["hits"]
+    assert [(Path(h["path"]).name, h["matched"]) for h in hits] == [("IMG_1003.jpg", ["filename"])]
+    hits = run_json(tiny_env, "search", "sunset + 2:바다 - 사람", "--all", "-k", "3")["hits"]
+    assert len(hits) == 3 and all(h["matched"] == ["meaning"] for h in hits)
+    assert "folder" in run(tiny_env, "search", "제주도", "--all").stdout.splitlines()[0]

@@ -207,6 +207,16 @@ def default_cache_dir() -> Path:
     return user_cache_path(APP_NAME, appauthor=False)
 
 
+def library_cache_name(library_dir: Path) -> str:
+    """A library's folder name in the cache: readable, and unique to the library's real path."""
+    import hashlib
+    import re
+
+    real = os.path.realpath(os.path.expanduser(library_dir))
+    readable = re.sub(r"[^\w.-]+", "_", os.path.basename(real.rstrip(os.sep)) or "library")[:40]
+    return f"{readable}-{hashlib.sha256(os.fsencode(real)).hexdigest()[:12]}"
+
+
 def settings_file_path(environ: Mapping[str, str] = os.environ) -> Path:
     """PHOTOINDEX_CONFIG, else settings.toml in the platform config folder
     (~/.config/photoindex on Linux, ~/Library/Application Support/photoindex, %APPDATA%)."""
@@ -318,7 +328,9 @@ class Settings:
 
     @property
     def thumbs_dir(self) -> Path:
-        return self.library_dir / "thumbs"
+        """Thumbnails are a cache: $XDG_CACHE_HOME/photoindex/thumbs/<library>, one folder per
+        library folder (~/.cache/photoindex/thumbs/... on Linux, the platform cache folder elsewhere)."""
+        return default_cache_dir() / "thumbs" / library_cache_name(self.library_dir)
 
     @property
     def faces_dir(self) -> Path:

@@ -18,6 +18,7 @@ import tempfile  # noqa: E402
 _PRIVATE = tempfile.mkdtemp(prefix="photoindex-tests-")
 os.environ["PHOTOINDEX_CONFIG"] = os.path.join(_PRIVATE, "settings.toml")
 os.environ["PHOTOINDEX_LOG_DIR"] = os.path.join(_PRIVATE, "log")
+os.environ["XDG_CACHE_HOME"] = os.path.join(_PRIVATE, "cache")  # thumbnails are a cache: never the user's
 
 import pytest  # noqa: E402
 

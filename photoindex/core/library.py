@@ -25,7 +25,7 @@ from photoindex.core.store.locks import IndexLock
 from photoindex.core.store.vectors import VectorIndex
 from photoindex.core.store.writer import CatalogWriter
 from photoindex.core.textmatch import ANALYZER, KINDS, NameIndex, TextMatcher, person_photo_ids
-from photoindex.core.thumbs import THUMB_BOX, thumb_path
+from photoindex.core.thumbs import THUMB_BOX, adopt_legacy_thumbnails, thumb_path
 from photoindex.core.types import (
     SPACE_CLIP,
     SPACE_DINO,
@@ -70,6 +70,7 @@ class Library:
         self._catalogs: list[Catalog] = []
         self._names = TextMatcher()
         self.catalog()  # create and migrate now: a newer catalog is refused up front
+        adopt_legacy_thumbnails(self.settings.library_dir, self.settings.thumbs_dir)
 
     # -- plumbing ------------------------------------------------------------------------------
 
@@ -240,8 +241,9 @@ class Library:
             raise PhotoindexError(f"not a folder: {root}")
         lib = os.path.realpath(self.settings.library_dir)
         real = os.path.realpath(root)
-        if real == lib or real.startswith(lib.rstrip(os.sep) + os.sep):
-            raise PhotoindexError(f"{root} is inside photoindex's own data folder ({lib}); add a photo folder instead")
+        for own in (lib, os.path.realpath(self.settings.thumbs_dir)):
+            if real == own or real.startswith(own.rstrip(os.sep) + os.sep):
+                raise PhotoindexError(f"{root} is inside photoindex's own data folder ({own}); add a photo folder instead")
         with self.writer.transaction() as cat:
             cat.add_root(root)
         return root

@@ -37,7 +37,7 @@ from photoindex.core.models import ImageEmbedder
 from photoindex.core.scan import partial_hash, scan
 from photoindex.core.store.catalog import Catalog
 from photoindex.core.store.writer import CatalogWriter
-from photoindex.core.thumbs import THUMB_BOX, thumb_path
+from photoindex.core.thumbs import THUMB_BOX, prune_thumbnails, thumb_path
 from photoindex.core.types import Failure, IndexReport, Progress
 
 MODEL_MIN_SIDE = 256
@@ -154,7 +154,7 @@ def index_library(
     catalog = Catalog(settings.catalog_path)
     try:
         yield Progress("scan", 0, 0, current="looking for photos…")
-        skip = frozenset({os.path.realpath(settings.library_dir)})
+        skip = frozenset({os.path.realpath(settings.library_dir), os.path.realpath(settings.thumbs_dir)})
         scan_report = scan(catalog, list(roots), skip, writer=writer)
         report.added, report.updated = scan_report.added, scan_report.updated
         report.moved, report.removed = scan_report.moved, scan_report.removed
@@ -379,6 +379,7 @@ def _repair(
         need[pid] = (path, pid in need, True)
     todo = list(need.items())
     total = len(todo)
+    prune_thumbnails(settings.thumbs_dir, present, {r[0] for r in catalog.conn.execute("SELECT id FROM photos")})
     pending: deque[Future[tuple[int, Any]]] = deque()
     ready: list[tuple[int, Any]] = []
     next_item = done = 0

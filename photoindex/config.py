@@ -22,8 +22,8 @@ from typing import Any
 
 APP_NAME = "photoindex"
 
-DEFAULT_CLIP_MODEL = "ViT-B-32"
-DEFAULT_CLIP_PRETRAINED = "laion2b_s34b_b79k"
+DEFAULT_CLIP_MODEL = "xlm-roberta-base-ViT-B-32"  # multilingual: Korean and English on one index
+DEFAULT_CLIP_PRETRAINED = "laion5b_s13b_b90k"
 DEFAULT_DINO_MODEL = "facebook/dinov2-small"
 DEFAULT_FACE_MIN_SIZE = 40.0
 """Matches core.faces.analyze.DEFAULT_MIN_FACE (pixels of the original photo)."""

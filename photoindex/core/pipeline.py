@@ -38,7 +38,7 @@ from photoindex.core.scan import partial_hash, scan
 from photoindex.core.store.catalog import Catalog
 from photoindex.core.store.writer import CatalogWriter
 from photoindex.core.thumbs import THUMB_BOX, prune_thumbnails, thumb_path
-from photoindex.core.types import Failure, IndexReport, Progress
+from photoindex.core.types import Failure, IndexReport, ModelUnavailable, Progress
 
 MODEL_MIN_SIDE = 256
 
@@ -170,16 +170,37 @@ def index_library(
         thumbs_todo = missing_thumbnails(settings, catalog, todo)
         facts_todo = missing_facts(catalog, (item[0] for item in todo))
         yield Progress("embed", 0, total, current="loading models…" if total else "")
-        if total or thumbs_todo or facts_todo:
-            if total:
+        missing_models: ModelUnavailable | None = None
+        if total:
+            try:
                 for emb in embedders:
                     if hasattr(emb, "load"):
-                        emb.load()  # models load here, before any photo is read: a missing one fails fast
+                        emb.load()  # models load here, before any photo is read
+                _record_sources(writer, embedders)
+            except ModelUnavailable as exc:
+                missing_models = exc
+        if missing_models is not None:
+            # No models yet (offline, or before the first download): the photos are still read for
+            # their thumbnails, dates and duplicate facts, so that they can be browsed; they are
+            # embedded by the first run after the models arrive (needs_embedding, per space).
+            log.warning("indexing without search for now: %s", missing_models)
+            report.models_missing = str(missing_models)
+            report.warnings.append(f"search is not available yet: {missing_models}. The photos can be browsed;"
+                                   " they are made searchable by the next run once the models are here")
+            pending = {row[0] for row in catalog.conn.execute("SELECT id FROM photos WHERE status = 'pending'")}
+            new = [item for item in todo if item[0] in pending]
+            embedded_before = report.embedded
+            yield from _embed_all(
+                settings, writer, new, [], control, None, report, on_batch_written, thumbs_todo, facts_todo,
+            )
+            report.browsable = report.embedded - embedded_before
+            report.embedded = embedded_before
+        elif total or thumbs_todo or facts_todo:
             yield from _embed_all(
                 settings, writer, todo, embedders, control, face_analyzer, report, on_batch_written, thumbs_todo,
                 facts_todo,
             )
-        for emb in switching:
+        for emb in switching if missing_models is None else ():
             with writer.transaction() as wcat:
                 finished = wcat.complete_switch(emb.space)
             if finished:
@@ -198,6 +219,16 @@ def index_library(
         catalog.close()
         if own_writer:
             writer.close()
+
+
+def _record_sources(writer: CatalogWriter, embedders: Sequence[ImageEmbedder]) -> None:
+    """Record in the library which files (hub repository, file, pinned revision) each model's
+    vectors come from: meta 'model_sources:<model key>'."""
+    with writer.transaction() as wcat:
+        for emb in embedders:
+            sources = getattr(emb, "sources", None)
+            if sources:
+                wcat.set_meta(f"model_sources:{emb.model_key}", " ".join(sources))
 
 
 def _prepare_models(
@@ -348,6 +379,7 @@ def missing_thumbnails(
     except OSError as exc:
         log.warning("cannot list the thumbnail cache %s: %s", settings.thumbs_dir, exc)
         return []
+    prune_thumbnails(settings.thumbs_dir, present, {r[0] for r in catalog.conn.execute("SELECT id FROM photos")})
     queued = {item[0] for item in todo}
     out = []
     for photo in catalog.all_photos(status="ok", order="id"):
@@ -379,7 +411,6 @@ def _repair(
         need[pid] = (path, pid in need, True)
     todo = list(need.items())
     total = len(todo)
-    prune_thumbnails(settings.thumbs_dir, present, {r[0] for r in catalog.conn.execute("SELECT id FROM photos")})
     pending: deque[Future[tuple[int, Any]]] = deque()
     ready: list[tuple[int, Any]] = []
     next_item = done = 0

@@ -128,6 +128,10 @@ class IndexReport:
     seconds: float = 0.0
     failures: list[Failure] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
+    models_missing: str = ""
+    """Why search is not available yet ('' when the models were here): the photos were read
+    for browsing (browsable of them) and are embedded by the first run once the models are here."""
+    browsable: int = 0
 
     def as_dict(self) -> dict[str, object]:
         return {
@@ -218,3 +222,27 @@ class CleanupReport:
     skipped: tuple[Skipped, ...]
     bytes: int
     """Bytes of the files in `done`."""
+
+
+@dataclass(frozen=True, slots=True)
+class DownloadProgress:
+    """A model download: bytes done of the real total (every file together), speed, time left."""
+
+    done: int
+    total: int
+    bytes_per_s: float = 0.0
+    eta_s: float | None = None
+    file: str = ""
+    finished: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class ModelStatus:
+    """One model the library needs: its name, the bytes to download, whether it is here."""
+
+    name: str
+    what: str
+    """'clip', 'dino' or 'faces'."""
+    size: int
+    present: bool
+    missing_bytes: int = 0

@@ -26,14 +26,42 @@ def test_random_weights_are_the_same_in_every_process(tiny_settings) -> None:
 
 
 def test_full_size_architectures_build_with_random_weights(tiny_settings) -> None:
-    s = tiny_settings.with_(clip_model="ViT-B-32", dino_model="facebook/dinov2-small")
+    s = tiny_settings.with_(clip_model="xlm-roberta-base-ViT-B-32", clip_pretrained="laion5b_s13b_b90k",
+                            dino_model="facebook/dinov2-small")
     clip, dino = ClipEmbedder(s), DinoEmbedder(s)
     assert (clip.dim, clip.input_size, dino.dim, dino.input_size) == (512, 224, 384, 224)
     v = clip.embed_images([scene(3, (400, 300))])
     d = dino.embed_images([scene(3, (400, 300))])
-    assert v.shape == (1, 512) and d.shape == (1, 384)
-    assert sum(p.numel() for p in clip.load().visual.parameters()) > 80_000_000
-    assert clip.model_key == "open_clip:ViT-B-32:random"
+    t = clip.embed_text(["바닷가의 강아지", "a dog on the beach"])
+    assert v.shape == (1, 512) and d.shape == (1, 384) and t.shape == (2, 512)
+    model = clip.load()
+    assert sum(p.numel() for p in model.visual.parameters()) > 80_000_000
+    text = model.text.transformer
+    assert (text.config.model_type, text.config.num_hidden_layers, text.config.hidden_size) == ("xlm-roberta", 12, 768)
+    assert text.config.vocab_size == 250002, "the real XLM-R base architecture, not a toy"
+    assert type(clip._tokenizer.tokenizer).__name__ == "XLMRobertaTokenizer"
+    assert clip.model_key == "open_clip:xlm-roberta-base-ViT-B-32:random"
+
+
+def test_the_default_clip_is_multilingual() -> None:
+    from photoindex.config import DEFAULT_CLIP_MODEL, DEFAULT_CLIP_PRETRAINED
+    from photoindex.core.models.registry import clip_choice
+
+    choice = clip_choice(DEFAULT_CLIP_MODEL, DEFAULT_CLIP_PRETRAINED)
+    assert choice is not None and "ko" in choice.languages and (choice.recall_ko or 0) > 0.4
+
+
+def test_hangul_english_and_mixed_queries_through_the_multilingual_tower(tiny_settings) -> None:
+    s = tiny_settings.with_(clip_model="photoindex-tiny-m", precision="fp32")
+    a, b = ClipEmbedder(s), ClipEmbedder(s)
+    queries = ["강아지", "a dog on the beach", "제주도에서 찍은 사진 sunset", "IMG_1005"]
+    va, vb = a.embed_text(queries), b.embed_text(queries)
+    assert np.allclose(va, vb, atol=1e-5), "the run-time tokenizer and the weights are the same every time"
+    assert np.allclose(np.linalg.norm(va, axis=1), 1.0, atol=1e-5)
+    assert len({tuple(np.round(v, 4)) for v in va}) == len(queries)
+    ids = a._tokenizer(["제주도에서 찍은 사진"])[0].tolist()
+    assert ids[0] == 0 and 2 in ids and 3 not in ids, "<s> … </s>, no unknown pieces for Korean"
+    assert a.embed_images([scene(2)]).shape == (1, 64)
 
 
 def test_precision_follows_the_cpu(tiny_settings) -> None:
@@ -45,7 +73,8 @@ def test_precision_follows_the_cpu(tiny_settings) -> None:
 
 
 def test_missing_weights_fail_fast_with_one_line(tiny_settings, tmp_path: Path) -> None:
-    s = tiny_settings.with_(weights="pretrained", clip_model="ViT-B-32", models_dir=tmp_path / "empty")
+    s = tiny_settings.with_(weights="pretrained", clip_model="xlm-roberta-base-ViT-B-32",
+                            clip_pretrained="laion5b_s13b_b90k", models_dir=tmp_path / "empty")
     t = time.monotonic()
     with pytest.raises(ModelUnavailable) as info:
         ClipEmbedder(s).load()
@@ -94,7 +123,7 @@ def test_trimmed_text_encoding_matches_open_clip(tiny_settings) -> None:
 
     from photoindex.core.models.clip import _encode_text_trimmed
 
-    for name in ("photoindex-tiny", "ViT-B-32"):  # the maths, in float32 (bf16 rounds differently per path)
+    for name in ("photoindex-tiny", "photoindex-tiny-m", "ViT-B-32"):  # the maths, in float32 (bf16 rounds differently per path)
         clip = ClipEmbedder(tiny_settings.with_(clip_model=name, precision="fp32"))
         model = clip.load()
         tokens = clip._tokenizer(["a dog", "a very long sentence about a dog running on a beach at sunset"])
@@ -102,3 +131,4 @@ def test_trimmed_text_encoding_matches_open_clip(tiny_settings) -> None:
             ref = model.encode_text(tokens)
             got = _encode_text_trimmed(model, tokens)
         assert torch.allclose(ref, got, atol=1e-4), name
+        assert int((tokens[:, -1] == (1 if name.endswith("-m") else 0)).sum()) == 2, "the tokens were padded"

@@ -11,8 +11,9 @@ from PIL import Image
 
 from photoindex.config import Settings
 from photoindex.core.models import center_crop_resize, normalise_rows
+from photoindex.core.models.registry import DINO_FILES, ModelFile
 from photoindex.core.models.runtime import Runtime, quantize_int8, resolve_runtime
-from photoindex.core.models.weights import find_in_models_dir, hub_file
+from photoindex.core.models.weights import ensure, find_in_models_dir
 from photoindex.core.types import SPACE_DINO, Matrix, ModelUnavailable
 
 TINY_MODEL = "photoindex-tiny"
@@ -45,6 +46,7 @@ class DinoEmbedder:
         self._runtime = runtime
         self._model: Any = None
         self._lock = threading.Lock()
+        self.sources: list[str] = []
         arch = ARCHITECTURES.get(settings.dino_model)
         if arch is None and settings.random_weights:
             raise ModelUnavailable(f"unknown DINOv2 model {settings.dino_model!r} for --weights random")
@@ -69,7 +71,9 @@ class DinoEmbedder:
         from transformers import Dinov2Config, Dinov2Model
 
         s = self.settings
+        self.sources = []
         if s.random_weights:
+            self.sources = ["random"]
             arch = ARCHITECTURES[s.dino_model]
             config = Dinov2Config(  # type: ignore[call-arg]
                 intermediate_size=4 * arch["hidden_size"], patch_size=14, image_size=arch.get("image_size", 518), **{
@@ -100,16 +104,31 @@ class DinoEmbedder:
         s = self.settings
         name = s.dino_model.split("/")[-1]
         local = find_in_models_dir(s.models_dir, [name])
-        if local is not None and (local / "config.json").exists():
-            return local
         hint = (
             f"put the folder {name} (config.json + model.safetensors) in PHOTOINDEX_MODELS_DIR, "
             "run once with a network connection, or use --weights random for a demo"
         )
-        revision = REVISIONS.get(s.dino_model)
-        weights = hub_file(s.dino_model, "model.safetensors", revision, f"DINOv2 weights ({s.dino_model})", hint)
-        hub_file(s.dino_model, "config.json", revision, f"DINOv2 config ({s.dino_model})", hint)
-        return weights.parent
+        if local is not None and (local / "config.json").exists():
+            self.sources = [f"{name}@models-dir"]
+            return local
+        specs = self.model_files()
+        if not specs:
+            revision = REVISIONS.get(s.dino_model)
+            specs = (ModelFile(s.dino_model, "model.safetensors", revision, 0),
+                     ModelFile(s.dino_model, "config.json", revision, 0))
+        found = ensure(specs, s.models_dir, what=f"the DINOv2 weights ({s.dino_model})", hint=hint)
+        self.sources = [f"{f.repo}/{f.filename}@{found[f][1]}" for f in specs]
+        folders = {found[f][0].parent for f in specs}
+        if len(folders) != 1:
+            raise ModelUnavailable(f"the DINOv2 files of {s.dino_model} are in different folders ({', '.join(map(str, folders))});"
+                                   " put model.safetensors and config.json in one folder")
+        return folders.pop()
+
+    def model_files(self) -> tuple[ModelFile, ...]:
+        """The files this model needs (empty for random weights)."""
+        if self.settings.random_weights:
+            return ()
+        return DINO_FILES.get(self.settings.dino_model, ())
 
     def release(self) -> None:
         with self._lock:

@@ -93,7 +93,28 @@ def main(argv: Sequence[str] | None = None) -> int:
     window = MainWindow(library, folders, thumb_size=settings.thumb_size)
     window.show()
     open_photos(window, photos)
+    if os.environ.get("PHOTOINDEX_QUIT_AFTER_PAINT"):
+        _quit_after_first_paint(app, window)
     return app.exec()
+
+
+def _quit_after_first_paint(app, window) -> None:
+    """For smoke tests and start-up timing of a build that cannot be scripted from Python (the
+    PyInstaller bundle, packaging/check.sh): print `painted <unix time>` when the window has
+    painted once, then quit."""
+    from PySide6.QtCore import QEvent, QObject, QTimer
+
+    class FirstPaint(QObject):
+        def eventFilter(self, obj, event):  # noqa: N802 - Qt's name
+            if event.type() == QEvent.Type.Paint and obj is window:
+                window.removeEventFilter(self)
+                print(f"painted {time.time():.3f}", flush=True)
+                QTimer.singleShot(0, app.quit)
+            return False
+
+    window._first_paint = FirstPaint(window)
+    window.installEventFilter(window._first_paint)
+    window.update()
 
 
 if __name__ == "__main__":

@@ -204,7 +204,8 @@ class PhotoCard(QFrame):
         self.keeper = QLabel()
         self.keeper.setWordWrap(True)
         if photo.photo_id == group.keep:
-            self.keeper.setText("★ " + self.tr("Suggested keeper: {reason}").format(reason=_escape(group.reason)))
+            self.keeper.setText("★ " + self.tr("Suggested keeper: {reason}").format(
+                reason=_escape(keeper_reason(group.reason))))
             self.keeper.setStyleSheet("color: palette(highlight); font-weight: bold;")
         self.keep_button = QRadioButton(self.tr("Keep"))
         self.trash_button = QRadioButton(self.tr("Move to Trash"))
@@ -433,7 +434,8 @@ class DuplicatesView(QWidget):
             text = self.tr("{kind}: %Ln photos\n{size} to gain", "", len(g.photos)).format(
                 kind=kind_label(self, g.kind), size=loc.formattedDataSize(gain))
             item = QListWidgetItem(text, self.list)
-            item.setToolTip(self.tr("Suggested keeper: {path} ({reason})").format(path=g.keeper.path, reason=g.reason))
+            item.setToolTip(self.tr("Suggested keeper: {path} ({reason})").format(
+                path=g.keeper.path, reason=keeper_reason(g.reason)))
             if _key(g) == keep_key:
                 row = n
         self.list.setCurrentRow(row if groups else -1)
@@ -697,10 +699,28 @@ class DuplicatesView(QWidget):
 
 def kind_label(_widget: QWidget | None, kind: str) -> str:
     """The name of a kind of duplicate, in the window's language (the sidebar uses it too)."""
-    def tr(text: str) -> str:
-        return QCoreApplication.translate("DuplicatesView", text)
+    translate = QCoreApplication.translate
+    return {"exact": translate("DuplicatesView", "Exact copies"), "near": translate("DuplicatesView", "Near-copies"),
+            "similar": translate("DuplicatesView", "Similar shots")}.get(kind, kind)
 
-    return {"exact": tr("Exact copies"), "near": tr("Near-copies"), "similar": tr("Similar shots")}.get(kind, kind)
+
+def keeper_reason(reason: str) -> str:
+    """The core's reason for a keeper ("largest resolution, sharpest": its fixed criteria joined
+    by commas, core/duplicates.py) in the window's language."""
+    translate = QCoreApplication.translate
+    names = {
+        "largest resolution": translate("DuplicatesView", "largest resolution"),
+        "sharpest": translate("DuplicatesView", "sharpest"),
+        "least compressed": translate("DuplicatesView", "least compressed"),
+        "has EXIF date and camera": translate("DuplicatesView", "has EXIF date and camera"),
+        "oldest file": translate("DuplicatesView", "oldest file"),
+        "first by name (the copies are alike in every way)": translate(
+            "DuplicatesView", "first by name (the copies are alike in every way)"),
+    }
+    parts = reason.split(", ")
+    if not all(p in names for p in parts):
+        return reason
+    return translate("DuplicatesView", ", ").join(names[p] for p in parts)
 
 
 def _key(group: DuplicateGroup) -> tuple[int, ...]:

@@ -102,6 +102,16 @@
     </message>
 </context>
 <context>
+    <name>FailuresPanel</name>
+    <message numerus="yes">
+        <source>%Ln files could not be read</source>
+        <translation>
+            <numerusform>%Ln file could not be read</numerusform>
+            <numerusform>%Ln files could not be read</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
     <name>FolderTree</name>
     <message numerus="yes">
         <source>{folder} · %n photos</source>
@@ -252,6 +262,103 @@ They leave your photo folders; you can restore them from the Trash.</numerusform
         <translation>
             <numerusform>Photos that look like this photo</numerusform>
             <numerusform>Photos that look like these %Ln photos</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
+    <name>PeopleView</name>
+    <message numerus="yes">
+        <source>%n people, {named} named</source>
+        <translation>
+            <numerusform>%Ln person, {named} named</numerusform>
+            <numerusform>%Ln people, {named} named</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>{name}: %n faces. Right-click a face that is someone else.</source>
+        <translation>
+            <numerusform>{name}: %Ln face. Right-click a face that is someone else.</numerusform>
+            <numerusform>{name}: %Ln faces. Right-click a face that is someone else.</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>Merge these %n people into one?</source>
+        <translation>
+            <numerusform>Merge this %Ln person into one?</numerusform>
+            <numerusform>Merge these %Ln people into one?</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>Merge %n people</source>
+        <translation>
+            <numerusform>Merge %Ln person</numerusform>
+            <numerusform>Merge %Ln people</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>Merged %n people. Wrong? Undo (Ctrl+Z) or split them from the right-click menu.</source>
+        <translation>
+            <numerusform>Merged %Ln person. Wrong? Undo (Ctrl+Z) or split them from the right-click menu.</numerusform>
+            <numerusform>Merged %Ln people. Wrong? Undo (Ctrl+Z) or split them from the right-click menu.</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>Not this person (%n faces)</source>
+        <translation>
+            <numerusform>Not this person (%Ln face)</numerusform>
+            <numerusform>Not this person (%Ln faces)</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>Removed %n faces; they will not come back.</source>
+        <translation>
+            <numerusform>Removed %Ln face; it will not come back.</numerusform>
+            <numerusform>Removed %Ln faces; they will not come back.</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>Move %n faces to {name}</source>
+        <translation>
+            <numerusform>Move %Ln face to {name}</numerusform>
+            <numerusform>Move %Ln faces to {name}</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>Split into %n people</source>
+        <translation>
+            <numerusform>Split into %Ln person</numerusform>
+            <numerusform>Split into %Ln people</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>Split into %n people.</source>
+        <translation>
+            <numerusform>Split into %Ln person.</numerusform>
+            <numerusform>Split into %Ln people.</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>Show photos of these %n people</source>
+        <translation>
+            <numerusform>Show photos of this person</numerusform>
+            <numerusform>Show photos of these %Ln people</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>Merge these %n people…</source>
+        <translation>
+            <numerusform>Merge this person…</numerusform>
+            <numerusform>Merge these %Ln people…</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
+    <name>SplitDialog</name>
+    <message numerus="yes">
+        <source>%n faces: a separate person</source>
+        <translation>
+            <numerusform>%Ln face: a separate person</numerusform>
+            <numerusform>%Ln faces: a separate person</numerusform>
         </translation>
     </message>
 </context>

@@ -151,6 +151,34 @@
         <translation>비슷한 사진</translation>
     </message>
     <message>
+        <source>largest resolution</source>
+        <translation>해상도가 가장 높음</translation>
+    </message>
+    <message>
+        <source>sharpest</source>
+        <translation>가장 선명함</translation>
+    </message>
+    <message>
+        <source>least compressed</source>
+        <translation>압축이 가장 적음</translation>
+    </message>
+    <message>
+        <source>has EXIF date and camera</source>
+        <translation>EXIF 촬영 날짜와 카메라 정보 있음</translation>
+    </message>
+    <message>
+        <source>oldest file</source>
+        <translation>가장 오래된 파일</translation>
+    </message>
+    <message>
+        <source>first by name (the copies are alike in every way)</source>
+        <translation>이름순으로 첫 번째(모든 면에서 똑같은 사본)</translation>
+    </message>
+    <message>
+        <source>, </source>
+        <translation>, </translation>
+    </message>
+    <message>
         <source>Suggested keeper: {path} ({reason})</source>
         <translation>남길 사진 추천: {path} ({reason})</translation>
     </message>
@@ -193,6 +221,67 @@
     <message>
         <source>Putting the files back…</source>
         <translation>파일을 되돌리는 중…</translation>
+    </message>
+</context>
+<context>
+    <name>FailuresPanel</name>
+    <message>
+        <source>permission denied: the file cannot be read</source>
+        <translation>권한이 없어 파일을 읽을 수 없음</translation>
+    </message>
+    <message>
+        <source>file disappeared before it could be read</source>
+        <translation>읽기 전에 파일이 사라짐</translation>
+    </message>
+    <message>
+        <source>empty file (0 bytes)</source>
+        <translation>빈 파일(0바이트)</translation>
+    </message>
+    <message>
+        <source>is a folder, not a file</source>
+        <translation>파일이 아니라 폴더임</translation>
+    </message>
+    <message>
+        <source>not an image, or a format photoindex cannot read</source>
+        <translation>이미지가 아니거나 photoindex가 읽을 수 없는 형식</translation>
+    </message>
+    <message>
+        <source>image too large to decode in memory</source>
+        <translation>이미지가 너무 커서 메모리에서 디코딩할 수 없음</translation>
+    </message>
+    <message>
+        <source>truncated file: the image data ends early</source>
+        <translation>잘린 파일: 이미지 데이터가 중간에 끝남</translation>
+    </message>
+    <message>
+        <source>These files look like photos but could not be read. They are skipped; fix or replace them and they are picked up by the next scan. Right-click a row to copy its path.</source>
+        <translation>사진으로 보이지만 읽을 수 없었던 파일입니다. 이 파일들은 건너뛰며, 고치거나 바꿔 두면 다음 검사 때 다시 가져옵니다. 줄을 오른쪽 클릭하면 경로를 복사할 수 있습니다.</translation>
+    </message>
+    <message>
+        <source>Photo</source>
+        <translation>사진</translation>
+    </message>
+    <message>
+        <source>Why it could not be read</source>
+        <translation>읽을 수 없는 이유</translation>
+    </message>
+    <message numerus="yes">
+        <source>%Ln files could not be read</source>
+        <translation>
+            <numerusform>파일 %Ln개를 읽을 수 없습니다</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Every photo could be read.</source>
+        <translation>모든 사진을 읽었습니다.</translation>
+    </message>
+    <message>
+        <source>Copy path</source>
+        <translation>경로 복사</translation>
+    </message>
+    <message>
+        <source>Reveal in file manager</source>
+        <translation>파일 관리자에서 보기</translation>
     </message>
 </context>
 <context>
@@ -615,6 +704,185 @@ They leave your photo folders; you can restore them from the Trash.</source>
     </message>
 </context>
 <context>
+    <name>PeopleView</name>
+    <message>
+        <source>&amp;Undo</source>
+        <translation>실행 취소(&amp;U)</translation>
+    </message>
+    <message>
+        <source>&amp;Redo</source>
+        <translation>다시 실행(&amp;R)</translation>
+    </message>
+    <message>
+        <source>Merge selected</source>
+        <translation>선택한 인물 합치기</translation>
+    </message>
+    <message>
+        <source>Several people that are one: select them (Ctrl+click) and merge, or drag one onto another</source>
+        <translation>같은 사람이 여럿으로 나뉘었다면 모두 선택(Ctrl+클릭)해서 합치거나, 한 명을 다른 사람 위로 끌어다 놓으세요</translation>
+    </message>
+    <message>
+        <source>Show hidden</source>
+        <translation>숨긴 인물 보기</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n people, {named} named</source>
+        <translation>
+            <numerusform>인물 %Ln명, 이름 있음 {named}명</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>No people yet: faces are found while photos are indexed.</source>
+        <translation>아직 인물이 없습니다. 사진을 색인하면서 얼굴을 찾습니다.</translation>
+    </message>
+    <message>
+        <source>People</source>
+        <translation>인물</translation>
+    </message>
+    <message>
+        <source>This person</source>
+        <translation>이 인물</translation>
+    </message>
+    <message numerus="yes">
+        <source>{name}: %n faces. Right-click a face that is someone else.</source>
+        <translation>
+            <numerusform>{name}: 얼굴 %Ln개. 다른 사람의 얼굴은 오른쪽 클릭하세요.</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Rename to “{name}”</source>
+        <translation>‘{name}’(으)로 이름 바꾸기</translation>
+    </message>
+    <message>
+        <source>Remove name</source>
+        <translation>이름 지우기</translation>
+    </message>
+    <message>
+        <source>Merge people</source>
+        <translation>인물 합치기</translation>
+    </message>
+    <message numerus="yes">
+        <source>Merge these %n people into one?</source>
+        <translation>
+            <numerusform>이 %Ln명을 한 사람으로 합칠까요?</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>{names}
+
+Their faces become one person. You can undo this (Ctrl+Z).</source>
+        <translation>{names}
+
+이들의 얼굴이 한 사람으로 합쳐집니다. 실행 취소(Ctrl+Z)할 수 있습니다.</translation>
+    </message>
+    <message>
+        <source>Merge</source>
+        <translation>합치기</translation>
+    </message>
+    <message numerus="yes">
+        <source>Merge %n people</source>
+        <translation>
+            <numerusform>%Ln명 합치기</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>Merged %n people. Wrong? Undo (Ctrl+Z) or split them from the right-click menu.</source>
+        <translation>
+            <numerusform>%Ln명을 합쳤습니다. 잘못 합쳤다면 실행 취소(Ctrl+Z)하거나 오른쪽 클릭 메뉴에서 나누세요.</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Hide person</source>
+        <translation>인물 숨기기</translation>
+    </message>
+    <message>
+        <source>Unhide person</source>
+        <translation>인물 숨기기 해제</translation>
+    </message>
+    <message numerus="yes">
+        <source>Not this person (%n faces)</source>
+        <translation>
+            <numerusform>이 사람이 아님(얼굴 %Ln개)</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>Removed %n faces; they will not come back.</source>
+        <translation>
+            <numerusform>얼굴 %Ln개를 제외했습니다. 다시 나타나지 않습니다.</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>Move %n faces to {name}</source>
+        <translation>
+            <numerusform>얼굴 %Ln개를 {name}에게로 옮기기</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Nothing to split: this person has a single face.</source>
+        <translation>얼굴이 하나뿐이라 나눌 수 없습니다.</translation>
+    </message>
+    <message numerus="yes">
+        <source>Split into %n people</source>
+        <translation>
+            <numerusform>%Ln명으로 나누기</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>Split into %n people.</source>
+        <translation>
+            <numerusform>%Ln명으로 나눴습니다.</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>Show photos of these %n people</source>
+        <translation>
+            <numerusform>이 %Ln명의 사진 보기</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>Merge these %n people…</source>
+        <translation>
+            <numerusform>이 %Ln명 합치기…</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Show photos</source>
+        <translation>사진 보기</translation>
+    </message>
+    <message>
+        <source>Rename…</source>
+        <translation>이름 바꾸기…</translation>
+    </message>
+    <message>
+        <source>Split…</source>
+        <translation>나누기…</translation>
+    </message>
+    <message>
+        <source>Unhide</source>
+        <translation>숨기기 해제</translation>
+    </message>
+    <message>
+        <source>Hide</source>
+        <translation>숨기기</translation>
+    </message>
+    <message>
+        <source>Not this person</source>
+        <translation>이 사람이 아님</translation>
+    </message>
+    <message>
+        <source>Move to…</source>
+        <translation>다른 인물로 옮기기…</translation>
+    </message>
+    <message>
+        <source>{name} ({count})</source>
+        <translation>{name}({count})</translation>
+    </message>
+    <message>
+        <source>Show the photo</source>
+        <translation>사진 보기</translation>
+    </message>
+</context>
+<context>
     <name>PhotoCard</name>
     <message>
         <source>Wheel: zoom (every photo at once). Drag: move. Double-click: whole photo.</source>
@@ -777,6 +1045,41 @@ They leave your photo folders; you can restore them from the Trash.</source>
     <message>
         <source>The settings could not be saved: %1</source>
         <translation>설정을 저장하지 못했습니다: %1</translation>
+    </message>
+</context>
+<context>
+    <name>SplitDialog</name>
+    <message>
+        <source>Split person</source>
+        <translation>인물 나누기</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n faces: a separate person</source>
+        <translation>
+            <numerusform>얼굴 %Ln개: 다른 사람</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>+{count}</source>
+        <translation>+{count}</translation>
+    </message>
+    <message>
+        <source>These groups were found inside this person. Tick the ones that are someone else.</source>
+        <translation>이 인물 안에서 찾은 묶음입니다. 다른 사람인 묶음을 체크하세요.</translation>
+    </message>
+</context>
+<context>
+    <name>Timeline</name>
+    <message>
+        <source>No date</source>
+        <translation>날짜 없음</translation>
+    </message>
+</context>
+<context>
+    <name>YearScrubber</name>
+    <message>
+        <source>Jump to a year</source>
+        <translation>연도로 이동</translation>
     </message>
 </context>
 <context>

@@ -14,6 +14,7 @@ import numpy as np
 
 from photoindex.config import Settings, resolve_settings
 from photoindex.core.imageio import is_photo_name
+from photoindex.core.library_models import ModelsPart
 from photoindex.core.library_parts import DuplicatesPart, MapPart, PeoplePart
 from photoindex.core.mapmodel import DIM, MapPoints, SpatialGrid, folder_color, inside_polygon, score_colours
 from photoindex.core.pipeline import Control, index_library
@@ -33,6 +34,7 @@ from photoindex.core.types import (
     Failure,
     Hit,
     IndexReport,
+    ModelStatus,
     Photo,
     PhotoindexError,
     Progress,
@@ -61,6 +63,7 @@ class Library:
         self.people = PeoplePart(self)
         self.map = MapPart(self)
         self.duplicates = DuplicatesPart(self)
+        self.models = ModelsPart(self)  # which models are here, their download, a folder of model files
         self._lock = threading.Lock()
         self._by_thread: dict[int, Catalog] = {}
         self._stamps: dict[int, dict[str, tuple[int, int]]] = {}
@@ -68,7 +71,7 @@ class Library:
         self._indexes: dict[str, VectorIndex] = {}
         self._sync_state: dict[str, tuple[int, int]] = {}
         self._catalogs: list[Catalog] = []
-        self._names = TextMatcher()
+        self._names = TextMatcher(self.catalog)
         self.catalog()  # create and migrate now: a newer catalog is refused up front
         adopt_legacy_thumbnails(self.settings.library_dir, self.settings.thumbs_dir)
 
@@ -186,6 +189,19 @@ class Library:
         if emb.model_key != key:
             raise PhotoindexError(f"the {space} vectors of this library were made by {key}, which this version cannot load")
         return emb
+
+    def models_status(self) -> list[ModelStatus]:
+        """Each model the settings need: name, download size, whether it is here (reads files)."""
+        return self.models.status()
+
+    def download_models(self, progress: Any = None, cancel: threading.Event | None = None) -> None:
+        """Download the missing models: progress(DownloadProgress) with the real total; cancel
+        keeps what came and the next call resumes it. Raises ModelUnavailable / DownloadCancelled."""
+        self.models.download(progress, cancel)
+
+    def use_model_files_from(self, folder: str | os.PathLike[str]) -> list[ModelStatus]:
+        """Use the model files in folder (saved as models_dir); raises ModelUnavailable naming what lacks."""
+        return self.models.use_files_from(folder)
 
     def release_models(self) -> None:
         with self._lock:
@@ -418,6 +434,14 @@ class Library:
     def photo(self, photo_id: int) -> Photo | None:
         return self.catalog().photo(photo_id)
 
+    def photo_details(self, photo_id: int) -> Any:
+        """What the preview shows beside a photo (core.exif.PhotoDetails: the record, its EXIF
+        date, camera, lens, exposure and GPS, its faces with their people's names), or None.
+        Opens the file (never writes it): call it off the GUI thread."""
+        from photoindex.core.exif import photo_details
+
+        return photo_details(self.catalog(), photo_id)
+
     def photos(self, order: str = "date") -> list[Photo]:
         return self.catalog().all_photos(order=order)
 
@@ -514,7 +538,7 @@ class Library:
     def text_index(self) -> NameIndex:
         """Folder, file and people's names of the catalog, for matching query words (kept in
         memory, rebuilt when the catalog changes)."""
-        return self._names.index(self.catalog())
+        return self._names.index()
 
     def suggest(self, text: str, limit: int = 8) -> list[Suggestion]:
         """People and folders whose names match the word being typed (the search bar's chips)."""

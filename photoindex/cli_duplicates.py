@@ -44,7 +44,6 @@ def _report_doc(report: Any, key: str) -> dict[str, Any]:
 
 def cmd_duplicates(args: argparse.Namespace, library: Any) -> int:
     from photoindex.cli import json_text
-    from photoindex.core.types import PhotoindexError
 
     part = library.duplicates
     if args.undo:
@@ -53,7 +52,9 @@ def cmd_duplicates(args: argparse.Namespace, library: Any) -> int:
                             f"{len(report.done)} files put back from the Trash ({_size(report.bytes)});"
                             " they are indexed again on the next `photoindex index`")
     if (args.paths or (args.apply_suggestions and not args.print_paths)) and not args.trash:
-        raise PhotoindexError("PATH and --apply-suggestions go with --trash")
+        from photoindex.cli import UsageError
+
+        raise UsageError("PATH and --apply-suggestions go with --trash (see: photoindex duplicates --help)")
     unhashed = part.unhashed_count()
     if unhashed:
         print(f"photoindex: {unhashed} photos have no perceptual hash yet: run `photoindex index` to check them too",
@@ -99,7 +100,9 @@ def _trash(args: argparse.Namespace, library: Any, groups: list[Any]) -> int:
             ids.append(photo.id)
             size += photo.size
     else:
-        raise PhotoindexError("--trash needs PATHs or --apply-suggestions")
+        from photoindex.cli import UsageError
+
+        raise UsageError("--trash needs PATHs or --apply-suggestions (see: photoindex duplicates --help)")
     if not ids:
         doc = {"trashed": [], "bytes": 0, "skipped": []}
         sys.stdout.write(json_text(doc) + "\n") if args.json else print("nothing to move to the Trash")

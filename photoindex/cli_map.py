@@ -27,15 +27,15 @@ def add_parsers(sub: Any, add: Any = None) -> None:
 
 
 def _parse_size(text: str) -> tuple[int, int]:
+    from photoindex.cli import UsageError
     from photoindex.core.maprender import MAX_SIDE
-    from photoindex.core.types import PhotoindexError
 
     try:
         w, h = (int(v) for v in text.lower().split("x"))
     except ValueError:
-        raise PhotoindexError(f"not a size: {text!r} (use WxH, e.g. 1600x1200)") from None
+        raise UsageError(f"not a size: {text!r} (use WxH, e.g. 1600x1200)") from None
     if not (16 <= w <= MAX_SIDE and 16 <= h <= MAX_SIDE):
-        raise PhotoindexError(f"size out of range: {text!r} (16..{MAX_SIDE} on each side)")
+        raise UsageError(f"size out of range: {text!r} (16..{MAX_SIDE} on each side)")
     return w, h
 
 

@@ -62,9 +62,9 @@ def _listing(library: Any, include_hidden: bool, only: int | None = None) -> lis
 
 
 def _usage(text: str) -> Any:
-    from photoindex.core.types import PhotoindexError
+    from photoindex.cli import UsageError
 
-    return PhotoindexError(f"usage: photoindex people {text}")
+    return UsageError(f"usage: photoindex people {text}")  # a usage error: exit 2, like argparse's
 
 
 def cmd_people(args: argparse.Namespace, library: Any) -> int:

@@ -228,6 +228,12 @@ def test_a_mistyped_command_is_a_usage_error_not_the_window(cli_env: dict[str, s
     assert proc.returncode == 2 and "did you mean '--limit'?" in one_line_error(proc)
     help_completion = run_quick(cli_env, "help", "completion")
     assert help_completion.returncode == 0 and "fish" in help_completion.stdout
+    # A subcommand's own usage checks are usage errors too (exit 2), not failures (exit 1).
+    for args, words in ((("people", "rename", "1"), "usage: photoindex people rename ID NAME"),
+                        (("map", "--size", "big"), "not a size"),
+                        (("duplicates", "--apply-suggestions"), "go with --trash")):
+        proc = run_quick(cli_env, *args)
+        assert proc.returncode == 2 and words in one_line_error(proc), (args, proc.stderr)
 
 
 def test_shell_completion_is_generated_from_the_parser(cli_env: dict[str, str], tmp_path: Path) -> None:

@@ -100,6 +100,33 @@ def test_ts_is_up_to_date_with_the_source(tmp_path: Path, language: str) -> None
                       + "\n".join(f"  [{ctx}] {src!r}" for ctx, src in gone))
 
 
+def test_every_tr_call_is_visible_to_lupdate() -> None:
+    """lupdate reads the source, not the running program: it sees self.tr("..."), tr("...") and
+    QCoreApplication.translate("Context", "...") with the text written there, and nothing passed
+    through a helper (def _tr(text): return translate("X", text) hides every string given to it,
+    which then never reaches the .ts and stays English)."""
+    import ast
+
+    hidden = []
+    for source in GUI_SOURCES:
+        text = Path(source).read_text(encoding="utf-8")
+        if "QT_TRANSLATE_NOOP" in text or "QT_TR_NOOP" in text:
+            continue  # strings marked where they are written, translated later from a variable
+        tree = ast.parse(text)
+        for node in ast.walk(tree):
+            if not isinstance(node, ast.Call):
+                continue
+            name = node.func.attr if isinstance(node.func, ast.Attribute) else getattr(node.func, "id", "")
+            text_at = {"tr": 0, "translate": 1}.get(name)
+            if text_at is None or len(node.args) <= text_at:
+                continue
+            args = node.args[: text_at + 1]
+            if not all(isinstance(a, ast.Constant) and isinstance(a.value, str) for a in args):
+                hidden.append(f"{Path(source).name}:{node.lineno}: {ast.unparse(node)[:100]}")
+    assert not hidden, ("translations lupdate cannot see (write the text in the tr()/translate() call itself; "
+                        "QT_TRANSLATE_NOOP('Context', '...') marks a string used later):\n" + "\n".join(hidden))
+
+
 @pytest.mark.parametrize("language", ["ko", "en"])
 def test_every_message_is_translated(language: str) -> None:
     """No empty or unfinished translation, the plural forms the language has, and the same

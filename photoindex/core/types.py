@@ -26,6 +26,10 @@ class ModelUnavailable(PhotoindexError):
     """A model's weights are missing and cannot be fetched."""
 
 
+class DownloadCancelled(PhotoindexError):
+    """The user cancelled a model download; what came so far is kept and the next one resumes it."""
+
+
 class LibraryBusy(PhotoindexError):
     """Another process is indexing this library (one indexer per library at a time)."""
 
@@ -246,3 +250,5 @@ class ModelStatus:
     size: int
     present: bool
     missing_bytes: int = 0
+    problem: str = ""
+    """A file that is there but wrong (its checksum), named; '' otherwise."""

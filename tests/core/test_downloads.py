@@ -9,6 +9,7 @@ import threading
 from pathlib import Path
 
 import pytest
+from huggingface_hub import constants as hub_constants
 
 from photoindex.core.models.registry import ModelFile
 from photoindex.core.models.weights import DownloadCancelled, download, download_dir, ensure, locate, offline
@@ -25,6 +26,7 @@ def hub_env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
     monkeypatch.setenv("HF_HOME", str(tmp_path / "hf"))
     monkeypatch.setenv("HF_HUB_OFFLINE", "0")
+    monkeypatch.setattr(hub_constants, "HF_HUB_OFFLINE", False)  # read by the hub once, at import
     monkeypatch.delenv("TRANSFORMERS_OFFLINE", raising=False)
     with fake_hub({(REPO, "weights.bin"): BIG, (REPO, "config.json"): SMALL}) as hub:
         monkeypatch.setenv("HF_ENDPOINT", hub.url)
@@ -114,6 +116,7 @@ def test_an_unreachable_mirror_is_one_line(tmp_path: Path, monkeypatch: pytest.M
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
     monkeypatch.setenv("HF_HOME", str(tmp_path / "hf"))
     monkeypatch.setenv("HF_HUB_OFFLINE", "0")
+    monkeypatch.setattr(hub_constants, "HF_HUB_OFFLINE", False)
     monkeypatch.setenv("HF_ENDPOINT", f"http://127.0.0.1:{port}")
     with pytest.raises(ModelUnavailable) as err:
         download(_specs(), hint="put the files in PHOTOINDEX_MODELS_DIR")

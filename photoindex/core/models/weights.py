@@ -23,15 +23,15 @@ from pathlib import Path
 from typing import Any
 
 from photoindex.core.models.registry import ModelFile
-from photoindex.core.types import DownloadProgress, ModelUnavailable, PhotoindexError
+from photoindex.core.types import DownloadCancelled, DownloadProgress, ModelUnavailable
 
 log = logging.getLogger(__name__)
 
 ProgressFn = Callable[[DownloadProgress], None]
 
 
-class DownloadCancelled(PhotoindexError):
-    """The user cancelled a download; what was fetched so far is kept and resumed next time."""
+__all__ = ["DownloadCancelled", "ProgressFn", "download", "download_dir", "ensure", "find_in_models_dir", "locate",
+           "offline", "sha256_of"]
 
 
 def offline() -> bool:

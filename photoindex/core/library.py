@@ -15,7 +15,6 @@ import numpy as np
 from photoindex.config import Settings, resolve_settings
 from photoindex.core.imageio import is_photo_name
 from photoindex.core.library_models import ModelsPart
-from photoindex.core.library_models import ModelsPart
 from photoindex.core.library_parts import DuplicatesPart, MapPart, PeoplePart
 from photoindex.core.mapmodel import DIM, MapPoints, SpatialGrid, folder_color, inside_polygon, score_colours
 from photoindex.core.pipeline import Control, index_library
@@ -35,7 +34,6 @@ from photoindex.core.types import (
     Failure,
     Hit,
     IndexReport,
-    ModelStatus,
     ModelStatus,
     Photo,
     PhotoindexError,
@@ -65,7 +63,6 @@ class Library:
         self.people = PeoplePart(self)
         self.map = MapPart(self)
         self.duplicates = DuplicatesPart(self)
-        self.models = ModelsPart(self)  # which models are here, their download, a folder of model files
         self.models = ModelsPart(self)  # which models are here, their download, a folder of model files
         self._lock = threading.Lock()
         self._by_thread: dict[int, Catalog] = {}
@@ -192,19 +189,6 @@ class Library:
         if emb.model_key != key:
             raise PhotoindexError(f"the {space} vectors of this library were made by {key}, which this version cannot load")
         return emb
-
-    def models_status(self) -> list[ModelStatus]:
-        """Each model the settings need: name, download size, whether it is here (reads files)."""
-        return self.models.status()
-
-    def download_models(self, progress: Any = None, cancel: threading.Event | None = None) -> None:
-        """Download the missing models: progress(DownloadProgress) with the real total; cancel
-        keeps what came and the next call resumes it. Raises ModelUnavailable / DownloadCancelled."""
-        self.models.download(progress, cancel)
-
-    def use_model_files_from(self, folder: str | os.PathLike[str]) -> list[ModelStatus]:
-        """Use the model files in folder (saved as models_dir); raises ModelUnavailable naming what lacks."""
-        return self.models.use_files_from(folder)
 
     def models_status(self) -> list[ModelStatus]:
         """Each model the settings need: name, download size, whether it is here (reads files)."""

@@ -53,6 +53,8 @@ class FolderTree(QTreeWidget):
         self._items.clear()
         icon = self.style().standardIcon(QStyle.StandardPixmap.SP_DirIcon)
         loc = QLocale()
+        right = Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter  # once: enum operations cost
+        quiet = self.palette().placeholderText()
 
         def add(node: FolderNode, parent: QTreeWidgetItem | None, is_root: bool) -> None:
             name = os.path.basename(node.path) or node.path
@@ -61,8 +63,8 @@ class FolderTree(QTreeWidget):
             item.setData(0, PathRole, node.path)
             item.setData(0, RootRole, is_root)
             item.setToolTip(0, self.tr("{folder} · %n photos", "", node.count).format(folder=node.path))
-            item.setTextAlignment(1, Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-            item.setForeground(1, self.palette().placeholderText())
+            item.setTextAlignment(1, right)
+            item.setForeground(1, quiet)
             if parent is None:
                 self.addTopLevelItem(item)
             else:

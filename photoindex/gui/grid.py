@@ -24,7 +24,7 @@ from PySide6.QtCore import (
     Qt,
     Signal,
 )
-from PySide6.QtGui import QColor, QFont, QPainter, QPalette, QRegion
+from PySide6.QtGui import QBrush, QColor, QFont, QFontMetrics, QPainter, QPalette, QRegion
 from PySide6.QtWidgets import QAbstractItemView, QStyle, QStyledItemDelegate, QStyleOptionViewItem
 
 from photoindex.gui.controllers import GridItem, rows_by_id  # noqa: F401  (rows_by_id: re-exported)
@@ -170,26 +170,46 @@ class ThumbDelegate(QStyledItemDelegate):
         return QSize(self.cell, PAD + self.photo_area()[1] + self.caption_h)
 
     def paint(self, painter: QPainter, option: QStyleOptionViewItem, index) -> None:
+        """QStyledItemDelegate's entry point; the grid calls paint_cell directly."""
+        state = option.state
+        self.paint_cell(painter, option.rect, index.row(), bool(state & QStyle.StateFlag.State_Selected),
+                        bool(state & QStyle.StateFlag.State_MouseOver), option.palette, option.fontMetrics)
+
+    def set_palette(self, pal: QPalette) -> None:
+        """Colours made once per palette, not per cell (each Qt enum operation costs a Python call)."""
+        self._pal_key = pal.cacheKey()
+        roles = QPalette.ColorRole
+        highlight = QColor(pal.color(roles.Highlight))
+        hover = QColor(highlight)
+        hover.setAlpha(50)
+        placeholder = QColor(pal.color(roles.Text))
+        placeholder.setAlpha(22)
+        self._brushes = {"selected": QBrush(highlight), "hover": QBrush(hover), "placeholder": QBrush(placeholder),
+                         "bar": QBrush(pal.color(roles.Highlight)), "bar_back": QBrush(BAR_BACKGROUND)}
+        self._pens = {"text": pal.color(roles.Text), "selected_text": pal.color(roles.HighlightedText),
+                      "quiet": pal.color(roles.PlaceholderText)}
+
+    _pal_key = -1
+    _ALIGN_CAPTION = Qt.AlignmentFlag.AlignHCenter | Qt.AlignmentFlag.AlignTop
+    _NO_PEN = Qt.PenStyle.NoPen
+    _ANTIALIAS = QPainter.RenderHint.Antialiasing
+
+    def paint_cell(self, painter: QPainter, cell: QRect, row: int, selected: bool, hover: bool, pal: QPalette,
+                   fm: QFontMetrics) -> None:
         items = self.model.items
-        row = index.row()
         if row >= len(items):
             return
+        if pal.cacheKey() != self._pal_key:
+            self.set_palette(pal)
         item = items[row]
-        cell = option.rect
-        pal = option.palette
-        state = option.state
-        selected = bool(state & QStyle.StateFlag.State_Selected)
         side, high = self.photo_area()
         square = QRect(cell.x() + (cell.width() - side) // 2, cell.y() + PAD, side, high)
-        if selected or state & QStyle.StateFlag.State_MouseOver:
-            colour = QColor(pal.color(QPalette.ColorRole.Highlight))
-            if not selected:
-                colour.setAlpha(50)
-            painter.setRenderHint(QPainter.RenderHint.Antialiasing, True)
-            painter.setPen(Qt.PenStyle.NoPen)
-            painter.setBrush(colour)
+        if selected or hover:
+            painter.setRenderHint(self._ANTIALIAS, True)
+            painter.setPen(self._NO_PEN)
+            painter.setBrush(self._brushes["selected" if selected else "hover"])
             painter.drawRoundedRect(cell.adjusted(1, 1, -1, -1), 6, 6)
-            painter.setRenderHint(QPainter.RenderHint.Antialiasing, False)
+            painter.setRenderHint(self._ANTIALIAS, False)
         pm = self.model.thumbs.get(item.photo_id, item.path)
         if pm is not None:
             dpr = pm.devicePixelRatio() or 1.0
@@ -200,29 +220,25 @@ class ThumbDelegate(QStyledItemDelegate):
             photo = QRect(square.x() + (side - w) // 2, square.y() + (high - h) // 2, w, h)
             painter.drawPixmap(photo, pm)
             if item.score is not None:
-                self._relevance_bar(painter, photo, item.score, pal)
+                self._relevance_bar(painter, photo, item.score)
         else:
-            placeholder = QColor(pal.color(QPalette.ColorRole.Text))
-            placeholder.setAlpha(22)
             inset = square.adjusted(side // 12, high // 12, -side // 12, -high // 12)
-            painter.fillRect(inset, placeholder)
+            painter.fillRect(inset, self._brushes["placeholder"])
             if self.model.thumbs.failed(item.photo_id):
-                painter.setPen(pal.color(QPalette.ColorRole.PlaceholderText))
-                painter.drawText(inset, Qt.AlignmentFlag.AlignCenter, "cannot show")
+                painter.setPen(self._pens["quiet"])
+                painter.drawText(inset, Qt.AlignmentFlag.AlignCenter, self.tr("cannot show"))
         if self.caption_h:
             text_rect = QRect(cell.x() + PAD, square.bottom() + 3, cell.width() - 2 * PAD, self.caption_h - 4)
             name = self._captions.get(item.photo_id)
             if name is None:
                 if len(self._captions) > 5000:
                     self._captions.clear()
-                name = option.fontMetrics.elidedText(os.path.basename(item.path), Qt.TextElideMode.ElideMiddle,
-                                                     text_rect.width())
+                name = fm.elidedText(os.path.basename(item.path), Qt.TextElideMode.ElideMiddle, text_rect.width())
                 self._captions[item.photo_id] = name
-            role = QPalette.ColorRole.HighlightedText if selected else QPalette.ColorRole.Text
-            painter.setPen(pal.color(role))
-            painter.drawText(text_rect, Qt.AlignmentFlag.AlignHCenter | Qt.AlignmentFlag.AlignTop, name)
+            painter.setPen(self._pens["selected_text" if selected else "text"])
+            painter.drawText(text_rect, self._ALIGN_CAPTION, name)
 
-    def _relevance_bar(self, painter: QPainter, photo: QRect, score: float, pal: QPalette) -> None:
+    def _relevance_bar(self, painter: QPainter, photo: QRect, score: float) -> None:
         """How well a result matches, as a short bar along the photo's bottom edge: its score
         against the best of the results (a raw cosine such as "-0.00" means nothing to people)."""
         top = self.model.top_score
@@ -231,9 +247,8 @@ class ThumbDelegate(QStyledItemDelegate):
             return
         h = 4
         back = QRect(photo.x() + 6, photo.bottom() - h - 5, photo.width() - 12, h)
-        painter.fillRect(back, BAR_BACKGROUND)
-        painter.fillRect(QRect(back.x(), back.y(), max(2, int(back.width() * share)), h),
-                         pal.color(QPalette.ColorRole.Highlight))
+        painter.fillRect(back, self._brushes["bar_back"])
+        painter.fillRect(QRect(back.x(), back.y(), max(2, int(back.width() * share)), h), self._brushes["bar"])
 
 
 class PhotoGrid(QAbstractItemView):
@@ -441,42 +456,37 @@ class PhotoGrid(QAbstractItemView):
         off = self.verticalOffset()
         area = event.rect()
         y0, y1 = area.top() + off, area.bottom() + off
-        option = QStyleOptionViewItem()
-        self.initViewItemOption(option)
-        option.fontMetrics = self.fontMetrics()
-        base_state = option.state
         selection = self.selectionModel()
         current = self.currentIndex().row() if self.currentIndex().isValid() else -1
         model = self.photo_model
         width = self.viewport().width()
         pal = self.palette()
-        header_font = QFont(self.font())
-        header_font.setBold(True)
-        header_font.setPointSizeF(header_font.pointSizeF() * 1.15)
+        fm = self.fontMetrics()
+        paint_cell = self.delegate.paint_cell
         for s in lay.sections_between(y0, y1):
             if lay.header_h:
                 head = lay.header_rect(s, width).translated(0, -off)
                 if head.intersects(area):
-                    painter.setFont(header_font)
+                    painter.setFont(self._header_font)
                     painter.setPen(pal.color(QPalette.ColorRole.Text))
-                    painter.drawText(head.adjusted(PAD + 4, 0, -PAD, -2),
-                                     Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignBottom,
+                    painter.drawText(head.adjusted(PAD + 4, 0, -PAD, -2), self._ALIGN_HEADER,
                                      month_label(int(lay.keys[s]), self.locale()))
                     painter.setFont(self.font())
             for a, b in lay.rows_in(s, y0, y1):
                 for row in range(a, b + 1):
-                    index = model.index(row)
-                    option.rect = lay.rect(row).translated(0, -off)
-                    state = base_state
-                    if selection.isSelected(index):
-                        state |= QStyle.StateFlag.State_Selected
-                    if row == self._hover:
-                        state |= QStyle.StateFlag.State_MouseOver
-                    if row == current and self.hasFocus():
-                        state |= QStyle.StateFlag.State_HasFocus
-                    option.state = state
-                    self.delegate.paint(painter, option, index)
+                    selected = selection.isSelected(model.index(row))
+                    paint_cell(painter, lay.rect(row).translated(0, -off), row, selected,
+                               row == self._hover or (row == current and not selected and self.hasFocus()), pal, fm)
         painter.end()
+
+    _ALIGN_HEADER = Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignBottom
+
+    @property
+    def _header_font(self) -> QFont:
+        font = QFont(self.font())
+        font.setBold(True)
+        font.setPointSizeF(font.pointSizeF() * 1.15)
+        return font
 
     def mouseMoveEvent(self, event) -> None:
         super().mouseMoveEvent(event)

@@ -1,0 +1,189 @@
+"""Browsing figures at 100,000 photos with the timeline and the folder tree:
+
+- cold start to a painted window (a fresh process, until the grid shows its first photos under
+  their month headers and the folder tree has its counts; target < 1 s),
+- scroll frame time while thumbnails load (GUI-thread work per frame: the scroll, the events it
+  brings, the thumbnails that arrived, the paint; target p95 < 16 ms),
+- time to apply a folder filter (click to the filtered grid painted; target < 100 ms).
+
+The catalog is synthetic but written through the real writer (CatalogWriter.transaction, the
+catalog's own insert/mark calls), in Korean-named folders, dates spread over ten years; every
+thumbnail is a hard link to one placeholder file in the real thumbnail cache layout. The window's
+start-up rescan is switched off (the photo files do not exist; indexing is not what is measured).
+
+    QT_QPA_PLATFORM=offscreen python bench/bench_browse.py [--n 100000] [--runs 5]
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+from _common import REPO, bench_env, header, line, machine_line, median, percentile, scratch_dir  # noqa: E402
+
+TOPS = ["가족여행", "일상", "아이들", "회사", "여행", "Phone", "Camera", "스캔", "행사", "기타"]
+SUBS = ["제주도", "부산", "서울", "강릉", "전주", "경주", "여수", "속초", "대구", "인천"]
+
+COLD = r"""
+import sys, time
+t0 = float(sys.argv[1])
+from PySide6.QtWidgets import QApplication
+from PySide6.QtCore import QTimer
+from photoindex.config import Settings
+from photoindex.core.library import Library
+from photoindex.gui.main_window import MainWindow
+from pathlib import Path
+MainWindow.start_indexing = lambda self: None  # the files are synthetic: no start-up rescan
+app = QApplication([])
+w = MainWindow(Library(Settings(library_dir=Path(sys.argv[2]), weights="random", faces=False)))
+w.resize(1400, 900)
+w.show()
+n = int(sys.argv[3])
+def check():
+    if len(w.model.items) == n and w.folder_tree.topLevelItemCount() and w.grid.layout_.count == n:
+        w.grid.viewport().repaint()
+        print(time.time() - t0, "torch" in sys.modules, len(w.grid.layout_.starts))
+        app.exit(0)
+timer = QTimer(interval=2, timeout=check)
+timer.start()
+app.exec()
+"""
+
+
+def fill(library_dir: Path, n: int) -> list[str]:
+    """n photos in 100 folders under one root, through the real writer; returns the folders."""
+    import numpy as np
+    from PIL import Image
+
+    from photoindex.config import Settings
+    from photoindex.core.library import Library, thumb_path
+
+    settings = Settings(library_dir=library_dir, weights="random", faces=False)
+    lib = Library(settings)
+    root = str(library_dir.parent / "사진")
+    rng = np.random.default_rng(0)
+    now = time.time()
+    dates = now - rng.uniform(0, 10 * 365 * 86400, n)
+    folders = [f"{root}/{top}/{sub}" for top in TOPS for sub in SUBS]
+    with lib.writer.transaction() as cat:
+        cat.add_root(root)
+        for i in range(n):
+            folder = folders[i % len(folders)]
+            pid = cat.insert_photo(f"{folder}/IMG_{i:06d}.jpg", 2_000_000, int(dates[i] * 1e9), None)
+            cat.mark_ok(pid, 4000, 3000, float(dates[i]))
+    placeholder = library_dir / "placeholder.jpg"
+    Image.new("RGB", (256, 192), (120, 150, 180)).save(placeholder, quality=80)
+    for pid in range(1, n + 1):
+        dest = thumb_path(settings.thumbs_dir, pid)
+        dest.parent.mkdir(parents=True, exist_ok=True)
+        if not dest.exists():
+            os.link(placeholder, dest)
+    lib.close()
+    return [root, *folders]
+
+
+def cold_start(library_dir: Path, n: int, runs: int) -> None:
+    times, sections = [], 0
+    for _ in range(runs):
+        out = subprocess.run([sys.executable, "-c", COLD, str(time.time()), str(library_dir), str(n)],
+                             capture_output=True, text=True, cwd=REPO, env=dict(os.environ), check=True,
+                             timeout=300).stdout.split()
+        times.append(float(out[0]) * 1000)
+        sections = int(out[2])
+        torch = out[1] == "True"
+    line("cold start to a painted window", f"median {median(times):.0f} ms "
+         f"({min(times):.0f}..{max(times):.0f}, n={runs}; {sections} month sections; torch loaded: {torch})")
+
+
+def in_window(library_dir: Path, n: int, folders: list[str], runs: int) -> None:
+    from PySide6.QtWidgets import QApplication
+
+    from photoindex.config import Settings
+    from photoindex.core.library import Library
+    from photoindex.gui.main_window import MainWindow
+
+    MainWindow.start_indexing = lambda self: None  # type: ignore[method-assign]
+    app = QApplication.instance() or QApplication([])
+    win = MainWindow(Library(Settings(library_dir=library_dir, weights="random", faces=False)))
+    win.resize(1400, 900)
+    win.show()
+    while not (len(win.model.items) == n and win.folder_tree.topLevelItemCount()):
+        app.processEvents()
+        time.sleep(0.001)
+    # The steady state: the window loads the search models in the background soon after it
+    # shows (imports hold the GIL for a while, once); measure after that, as bench_gui does.
+    win._warm_up()
+    win.search_runner.wait(300_000)
+    app.processEvents()
+
+    # Scrolling while thumbnails load: each frame moves half a page on and lets the events of
+    # that frame (thumbnails that arrived, updates) run, then paints; ~60 frames a second.
+    rounds = []
+    for r in range(runs):
+        win.thumbs._pixmaps.clear()  # nothing in memory: every visible cell asks for its thumbnail
+        bar = win.grid.verticalScrollBar()
+        start = int(bar.maximum() * r / max(1, runs))
+        frames = []
+        for step in range(120):
+            t = time.perf_counter()
+            bar.setValue(start + step * win.grid.viewport().height() // 2)
+            app.processEvents()
+            win.grid.viewport().repaint()
+            frames.append((time.perf_counter() - t) * 1000)
+            time.sleep(max(0.0, 1 / 60 - (time.perf_counter() - t)))
+        rounds.append(frames)
+    all_frames = [f for fr in rounds for f in fr]
+    line("scroll frame while thumbnails load", f"median {median(all_frames):.2f} ms, p95 "
+         f"{percentile(all_frames, 95):.2f} ms (per-run p95 "
+         f"{', '.join(f'{percentile(fr, 95):.1f}' for fr in rounds)}), max {max(all_frames):.1f} ms, "
+         f"{len(all_frames)} frames")
+
+    # A folder filter: the click to the filtered grid painted.
+    picks = [folders[1], folders[37], folders[0] + "/" + TOPS[3], folders[88], folders[0] + "/" + TOPS[7]]
+    times = []
+    sizes = []
+    for _ in range(runs):
+        for folder in picks + [None]:
+            t = time.perf_counter()
+            win.set_folder_filter(folder)
+            token = win._query_token
+            while win.results_token != token:
+                app.processEvents()
+                time.sleep(0.0005)
+            win.grid.viewport().repaint()
+            dt = (time.perf_counter() - t) * 1000
+            if folder is not None:
+                times.append(dt)
+                sizes.append(len(win.model.items))
+    line("apply a folder filter", f"median {median(times):.0f} ms, p95 {percentile(times, 95):.0f} ms "
+         f"({min(sizes):,}..{max(sizes):,} photos shown, n={len(times)})")
+    win.close()
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--n", type=int, default=100_000)
+    ap.add_argument("--runs", type=int, default=5)
+    args = ap.parse_args()
+    bench_env()
+    header(f"browsing {args.n:,} photos: timeline + folder tree")
+    line("machine", machine_line())
+    with scratch_dir("browse-") as tmp:
+        library_dir = tmp / "library"
+        t = time.perf_counter()
+        folders = fill(library_dir, args.n)
+        line("synthetic catalog + thumbnails", f"{time.perf_counter() - t:.1f} s (real writer, {len(folders) - 1} folders)")
+        cold_start(library_dir, args.n, args.runs)
+        in_window(library_dir, args.n, folders, args.runs)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,6 +1,7 @@
 """People: a grid of the people found in the photos, biggest first, and the faces of the one
-selected. Rename inline, merge (select several, or drag one onto another), split into the
-sub-groups found inside, hide; on a face: Not this person, Move to another person.
+selected. Rename inline, merge (select several, or drag one onto another; asked first), split
+into the sub-groups found inside, hide; on a face: Not this person, Move to another person.
+Every edit can be undone and redone (`undo_stack`, Ctrl+Z / Ctrl+Shift+Z).
 
 Every catalog read and write runs on a worker (TaskRunner); results come back by signal and the
 view reloads. The widget only needs `library.people`, the facade's part for faces and people.
@@ -16,16 +17,33 @@ import shiboken6
 from PySide6.QtCore import (
     QAbstractListModel,
     QByteArray,
+    QCoreApplication,
     QItemSelectionModel,
+    QLocale,
     QMimeData,
     QModelIndex,
+    QRect,
     QSize,
     Qt,
     Signal,
 )
-from PySide6.QtGui import QColor, QIcon, QImage, QPixmap
+from PySide6.QtGui import (
+    QColor,
+    QFont,
+    QFontMetrics,
+    QIcon,
+    QImage,
+    QKeySequence,
+    QPainter,
+    QPalette,
+    QPixmap,
+    QTextLayout,
+    QUndoCommand,
+    QUndoStack,
+)
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QApplication,
     QCheckBox,
     QDialog,
     QDialogButtonBox,
@@ -37,6 +55,9 @@ from PySide6.QtWidgets import (
     QPushButton,
     QScrollArea,
     QSplitter,
+    QStyle,
+    QStyledItemDelegate,
+    QStyleOptionViewItem,
     QVBoxLayout,
     QWidget,
 )
@@ -49,6 +70,10 @@ PEOPLE_MIME = "application/x-photoindex-people"
 ICON = 120
 FACE_ICON = 72
 MOVE_MENU_MAX = 40
+CELL_WIDTH = ICON + 80
+"""Room for a name of about twenty Latin or ten Hangul letters on one line; longer names wrap
+onto a second line and only then are elided (the tooltip has the whole name)."""
+NAME_LINES = 2
 
 
 def _placeholder(size: int) -> QPixmap:
@@ -57,8 +82,107 @@ def _placeholder(size: int) -> QPixmap:
     return pix
 
 
+def _tr(text: str, n: int = -1) -> str:
+    return QCoreApplication.translate("PeopleView", text, None, n)
+
+
+def _num(n: int) -> str:
+    return QLocale().toString(int(n))
+
+
+def _person_name(person: Any) -> str:
+    return person.name or _tr("Unnamed")
+
+
+def _photo_count(person: Any) -> str:
+    return _tr("%n photos", person.photo_count)
+
+
 def _person_label(person: Any) -> str:
-    return f"{person.label}\n{person.photo_count} photo{'s' if person.photo_count != 1 else ''}"
+    return f"{_person_name(person)}\n{_photo_count(person)}"
+
+
+def wrap_name(name: str, font: QFont, width: int, lines: int = NAME_LINES) -> list[str]:
+    """The name in at most `lines` lines of `width` pixels, broken where the script allows
+    (QTextLayout: between words, and between Hangul or Han letters), the last line elided."""
+    layout = QTextLayout(name, font)
+    layout.beginLayout()
+    spans: list[tuple[int, int]] = []
+    while True:
+        line = layout.createLine()
+        if not line.isValid():
+            break
+        line.setLineWidth(width)
+        spans.append((line.textStart(), line.textLength()))
+    layout.endLayout()
+    if len(spans) <= lines:
+        return [name[a:a + n].strip() for a, n in spans] or [""]
+    out = [name[a:a + n].strip() for a, n in spans[:lines - 1]]
+    rest = name[spans[lines - 1][0]:].strip()
+    return [*out, QFontMetrics(font).elidedText(rest, Qt.TextElideMode.ElideRight, width)]
+
+
+class PersonDelegate(QStyledItemDelegate):
+    """A person's cell: the cover, then the whole name (wrapped, elided only past two lines),
+    then the photo count in a quieter colour."""
+
+    def sizeHint(self, option: QStyleOptionViewItem, index: QModelIndex) -> QSize:
+        fm = option.fontMetrics
+        return QSize(CELL_WIDTH, ICON + 12 + fm.height() * (NAME_LINES + 1))
+
+    def lines(self, index: QModelIndex, option: QStyleOptionViewItem) -> tuple[list[str], str]:
+        person = index.model().people[index.row()]
+        return wrap_name(_person_name(person), option.font, CELL_WIDTH - 12), _photo_count(person)
+
+    def paint(self, painter: QPainter, option: QStyleOptionViewItem, index: QModelIndex) -> None:
+        opt = QStyleOptionViewItem(option)
+        self.initStyleOption(opt, index)
+        opt.text = ""
+        opt.icon = QIcon()
+        style = opt.widget.style() if opt.widget is not None else QApplication.style()
+        style.drawPrimitive(QStyle.PrimitiveElement.PE_PanelItemViewItem, opt, painter, opt.widget)
+        rect = option.rect
+        pix = index.data(Qt.ItemDataRole.DecorationRole)
+        if isinstance(pix, QPixmap) and not pix.isNull():
+            scaled = pix.scaled(ICON, ICON, Qt.AspectRatioMode.KeepAspectRatio, Qt.TransformationMode.SmoothTransformation)
+            painter.drawPixmap(rect.x() + (rect.width() - scaled.width()) // 2, rect.y() + 4, scaled)
+        names, count = self.lines(index, option)
+        selected = bool(option.state & QStyle.StateFlag.State_Selected)
+        group = QPalette.ColorGroup.Normal
+        text_role = QPalette.ColorRole.HighlightedText if selected else QPalette.ColorRole.Text
+        fm = option.fontMetrics
+        y = rect.y() + ICON + 8
+        painter.save()
+        colour = index.data(Qt.ItemDataRole.ForegroundRole)
+        painter.setPen(colour if isinstance(colour, QColor) and not selected else option.palette.color(group, text_role))
+        for line in names:
+            painter.drawText(QRect(rect.x() + 4, y, rect.width() - 8, fm.height()), Qt.AlignmentFlag.AlignHCenter, line)
+            y += fm.height()
+        quiet = option.palette.color(group, text_role if selected else QPalette.ColorRole.PlaceholderText)
+        painter.setPen(quiet)
+        painter.drawText(QRect(rect.x() + 4, y, rect.width() - 8, fm.height()), Qt.AlignmentFlag.AlignHCenter, count)
+        painter.restore()
+
+    def updateEditorGeometry(self, editor: QWidget, option: QStyleOptionViewItem, index: QModelIndex) -> None:
+        r = option.rect
+        editor.setGeometry(QRect(r.x() + 2, r.y() + ICON + 6, r.width() - 4, option.fontMetrics.height() + 8))
+
+
+class _PeopleEdit(QUndoCommand):
+    """An edit already made (on the worker); undo and redo put one of its copies back."""
+
+    def __init__(self, view: PeopleView, change: Any, text: str) -> None:
+        super().__init__(text)
+        self.view, self.change, self._made = view, change, True
+
+    def redo(self) -> None:
+        if self._made:  # pushed after the edit was made: nothing to do the first time
+            self._made = False
+            return
+        self.view._restore(self.change, undo=False)
+
+    def undo(self) -> None:
+        self.view._restore(self.change, undo=True)
 
 
 class PeopleModel(QAbstractListModel):
@@ -103,8 +227,13 @@ class PeopleModel(QAbstractListModel):
         if role == Qt.ItemDataRole.DecorationRole:
             return self.covers.get(p.id, self._placeholder)
         if role == Qt.ItemDataRole.ToolTipRole:
-            hidden = " (hidden)" if p.hidden else ""
-            return f"{p.label}{hidden}: {p.face_count} faces in {p.photo_count} photos. Double-click for their photos."
+            faces = _tr("%n faces", p.face_count)
+            photos = _tr("%n photos", p.photo_count)
+            if p.hidden:
+                return _tr("{name} (hidden): {faces} in {photos}. Double-click for their photos.").format(
+                    name=_person_name(p), faces=faces, photos=photos)
+            return _tr("{name}: {faces} in {photos}. Double-click for their photos.").format(
+                name=_person_name(p), faces=faces, photos=photos)
         if role == Qt.ItemDataRole.ForegroundRole and p.hidden:
             return QColor(128, 128, 128)
         if role == PersonIdRole:
@@ -179,7 +308,7 @@ class FacesModel(QAbstractListModel):
         if role == Qt.ItemDataRole.DecorationRole:
             return self.crops.get(f.id, self._placeholder)
         if role == Qt.ItemDataRole.ToolTipRole:
-            return "Confirmed by you" if f.confirmed else "Found automatically; right-click if it is someone else"
+            return _tr("Confirmed by you") if f.confirmed else _tr("Found automatically; right-click if it is someone else")
         if role == FaceIdRole:
             return f.id
         return None
@@ -191,14 +320,14 @@ class SplitDialog(QDialog):
 
     def __init__(self, groups: list[list[int]], crops: dict[int, QImage], parent: Any = None) -> None:
         super().__init__(parent)
-        self.setWindowTitle("Split person")
+        self.setWindowTitle(self.tr("Split person"))
         self.groups = groups
         self.checks: list[QCheckBox] = []
         body = QWidget()
         rows = QVBoxLayout(body)
         for n, group in enumerate(groups):
             row = QHBoxLayout()
-            check = QCheckBox(f"{len(group)} face{'s' if len(group) != 1 else ''}: a separate person")
+            check = QCheckBox(self.tr("%n faces: a separate person", "", len(group)))
             check.setChecked(n > 0)
             self.checks.append(check)
             row.addWidget(check)
@@ -210,7 +339,7 @@ class SplitDialog(QDialog):
                                            Qt.TransformationMode.SmoothTransformation))
                 row.addWidget(label)
             if len(group) > 12:
-                row.addWidget(QLabel(f"+{len(group) - 12}"))
+                row.addWidget(QLabel(self.tr("+{count}").format(count=_num(len(group) - 12))))
             row.addStretch(1)
             rows.addLayout(row)
         scroll = QScrollArea()
@@ -220,7 +349,7 @@ class SplitDialog(QDialog):
         buttons.accepted.connect(self.accept)
         buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)
-        layout.addWidget(QLabel("These groups were found inside this person. Tick the ones that are someone else."))
+        layout.addWidget(QLabel(self.tr("These groups were found inside this person. Tick the ones that are someone else.")))
         layout.addWidget(scroll, 1)
         layout.addWidget(buttons)
         self.resize(720, 120 + 90 * min(len(groups), 5))
@@ -238,7 +367,7 @@ class PeopleView(QWidget):
     photosRequested = Signal(list)
     """Photo ids to show: several people's photos, or the photo of a face."""
     changed = Signal()
-    """People were renamed, merged, split, hidden or corrected, and the grid reloaded."""
+    """People were renamed, merged, split, hidden or corrected (or an edit undone), and the grid reloaded."""
 
     def __init__(self, library: Any, parent: Any = None) -> None:
         super().__init__(parent)
@@ -246,6 +375,17 @@ class PeopleView(QWidget):
         self.runner = TaskRunner(1, self)  # one worker: edits apply in the order they were made
         self.show_hidden = False
         self._loads = 0
+        self.merge_box: QMessageBox | None = None
+        # Undo and redo of every edit. The window's Edit menu shows undo_action and redo_action
+        # (or makes its own from undo_stack); here they work while People has the focus.
+        self.undo_stack = QUndoStack(self)
+        self.undo_action = self.undo_stack.createUndoAction(self, self.tr("&Undo"))
+        self.undo_action.setShortcut(QKeySequence(QKeySequence.StandardKey.Undo))
+        self.redo_action = self.undo_stack.createRedoAction(self, self.tr("&Redo"))
+        self.redo_action.setShortcuts([QKeySequence(QKeySequence.StandardKey.Redo), QKeySequence("Ctrl+Shift+Z")])
+        for action in (self.undo_action, self.redo_action):
+            action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+            self.addAction(action)
 
         self.model = PeopleModel(self)
         self.model.renameRequested.connect(self.rename)
@@ -256,7 +396,10 @@ class PeopleView(QWidget):
         self.view.setMovement(QListView.Movement.Static)
         self.view.setResizeMode(QListView.ResizeMode.Adjust)
         self.view.setIconSize(QSize(ICON, ICON))
-        self.view.setGridSize(QSize(ICON + 34, ICON + 64))
+        self.delegate = PersonDelegate(self.view)
+        self.view.setItemDelegate(self.delegate)
+        line = self.view.fontMetrics().height()
+        self.view.setGridSize(QSize(CELL_WIDTH + 8, ICON + 12 + line * (NAME_LINES + 1) + 8))
         self.view.setWordWrap(True)
         self.view.setUniformItemSizes(True)
         self.view.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
@@ -294,12 +437,12 @@ class PeopleView(QWidget):
         faces_box.hide()
 
         self.status = QLabel("")
-        self.merge_button = QPushButton("Merge selected")
-        self.merge_button.setToolTip("Several people that are one: select them (Ctrl+click) and merge, "
-                                     "or drag one onto another")
+        self.merge_button = QPushButton(self.tr("Merge selected"))
+        self.merge_button.setToolTip(self.tr("Several people that are one: select them (Ctrl+click) and merge, "
+                                             "or drag one onto another"))
         self.merge_button.clicked.connect(self.merge_selected)
         self.merge_button.setEnabled(False)
-        self.hidden_check = QCheckBox("Show hidden")
+        self.hidden_check = QCheckBox(self.tr("Show hidden"))
         self.hidden_check.toggled.connect(self._toggle_hidden)
         bar = QHBoxLayout()
         bar.addWidget(self.status, 1)
@@ -360,14 +503,16 @@ class PeopleView(QWidget):
         selection.blockSignals(False)
         self.view.viewport().update()
         named = sum(1 for p in people if p.name)
-        self.status.setText(f"{len(people)} people, {named} named" if people else
-                            "No people yet: faces are found while photos are indexed.")
+        self.status.setText(self.tr("%n people, {named} named", "", len(people)).format(named=_num(named)) if people
+                            else self.tr("No people yet: faces are found while photos are indexed."))
         self._selection_changed()
 
     def _error(self, message: str) -> None:
         self.status.setText(message)
-        if self.isVisible():
-            QMessageBox.warning(self, "People", message)
+        if self.isVisible():  # told, without blocking the window (and the edits after it)
+            self.error_box = QMessageBox(QMessageBox.Icon.Warning, self.tr("People"), message,
+                                         QMessageBox.StandardButton.Ok, self)
+            self.error_box.open()
         self.reload()
 
     def selected_ids(self) -> list[int]:
@@ -396,8 +541,9 @@ class PeopleView(QWidget):
             faces, crops = result
             self.faces_model.set_faces(faces, crops)
             row = self.model.row_of(person_id)
-            name = self.model.people[row].label if row is not None else "This person"
-            self.faces_title.setText(f"{name}: {len(faces)} faces. Right-click a face that is someone else.")
+            name = _person_name(self.model.people[row]) if row is not None else self.tr("This person")
+            self.faces_title.setText(self.tr("{name}: %n faces. Right-click a face that is someone else.", "",
+                                             len(faces)).format(name=name))
             self.faces_box.show()
 
         self._submit(load, show, self._error)
@@ -406,40 +552,95 @@ class PeopleView(QWidget):
         self.show_hidden = on
         self.reload()
 
-    # -- edits (all on the worker, then reload) ------------------------------------------------
+    # -- edits (all on the worker, then reload; each one undoable) -----------------------------
 
-    def _edit(self, fn: Any, message: str = "") -> None:
-        def done(_result: Any) -> None:
+    def _edit(self, fn: Any, text: str, message: str = "") -> None:
+        """Make an edit on the worker, recorded; once made, it goes on the undo stack as `text`."""
+        people_part = self.library.people
+
+        def work() -> Any:
+            with people_part.recording() as change:
+                fn()
+            return change
+
+        def done(change: Any) -> None:
+            self.undo_stack.push(_PeopleEdit(self, change, text))
             if message:
                 self.status.setText(message)
             self.reload()
             self.changed.emit()
 
-        self._submit(fn, done, self._error)
+        self._submit(work, done, self._error)
+
+    def _restore(self, change: Any, *, undo: bool) -> None:
+        """Undo or redo (called by the stack's commands): on the worker, then reload. When the
+        people changed since (a later edit made elsewhere, new faces grouped), the history no
+        longer matches them: it is cleared and the user told why."""
+        people_part = self.library.people
+
+        def failed(message: str) -> None:
+            self.undo_stack.clear()
+            self._error(message)
+
+        def done(_result: Any) -> None:
+            self.reload()
+            self.changed.emit()
+
+        self._submit(lambda: (people_part.undo if undo else people_part.redo)(change), done, failed)
 
     def rename(self, person_id: int, name: str) -> None:
-        self._edit(lambda: self.library.people.rename(person_id, name))
+        self._edit(lambda: self.library.people.rename(person_id, name),
+                   self.tr("Rename to “{name}”").format(name=name) if name else self.tr("Remove name"))
 
     def merge(self, ids: list[int]) -> None:
-        """Merge these people into one (a named one is kept); undo with Split."""
+        """Ask, then merge these people into one (a named one is kept)."""
         ids = list(dict.fromkeys(ids))
-        if len(ids) >= 2:
-            self._edit(lambda: self.library.people.merge(ids),
-                       f"Merged {len(ids)} people. Wrong? Split them again from the right-click menu.")
+        if len(ids) < 2:
+            return
+        rows = [self.model.row_of(i) for i in ids]
+        names = [_person_name(self.model.people[r]) for r in rows if r is not None]
+        box = QMessageBox(QMessageBox.Icon.Question, self.tr("Merge people"),
+                          self.tr("Merge these %n people into one?", "", len(ids)), parent=self)
+        box.setInformativeText(self.tr("{names}\n\nTheir faces become one person. You can undo this (Ctrl+Z).")
+                               .format(names=", ".join(names[:8]) + ("…" if len(names) > 8 else "")))
+        merge_button = box.addButton(self.tr("Merge"), QMessageBox.ButtonRole.AcceptRole)
+        box.addButton(QMessageBox.StandardButton.Cancel)
+        box.setDefaultButton(merge_button)
+        box.setWindowModality(Qt.WindowModality.WindowModal)
+
+        def answered(_button: Any) -> None:
+            if box.clickedButton() is merge_button:
+                self.apply_merge(ids)
+            self.merge_box = None
+
+        box.buttonClicked.connect(answered)
+        self.merge_box = box
+        box.open()
+
+    def apply_merge(self, ids: list[int]) -> None:
+        self._edit(lambda: self.library.people.merge(ids), self.tr("Merge %n people", "", len(ids)),
+                   self.tr("Merged %n people. Wrong? Undo (Ctrl+Z) or split them from the right-click menu.",
+                           "", len(ids)))
 
     def merge_selected(self) -> None:
         self.merge(self.selected_ids())
 
     def hide(self, person_id: int, hidden: bool = True) -> None:
-        self._edit(lambda: self.library.people.hide(person_id, hidden))
+        self._edit(lambda: self.library.people.hide(person_id, hidden),
+                   self.tr("Hide person") if hidden else self.tr("Unhide person"))
 
     def not_this_person(self, face_ids: list[int]) -> None:
         face_ids = list(face_ids)
-        self._edit(lambda: self.library.people.remove_faces(face_ids), f"Removed {len(face_ids)} face{'s' if len(face_ids) != 1 else ''}; they will not come back.")
+        self._edit(lambda: self.library.people.remove_faces(face_ids),
+                   self.tr("Not this person (%n faces)", "", len(face_ids)),
+                   self.tr("Removed %n faces; they will not come back.", "", len(face_ids)))
 
     def move_faces(self, face_ids: list[int], person_id: int) -> None:
         face_ids = list(face_ids)
-        self._edit(lambda: self.library.people.move_faces(face_ids, person_id))
+        row = self.model.row_of(person_id)
+        name = _person_name(self.model.people[row]) if row is not None else ""
+        self._edit(lambda: self.library.people.move_faces(face_ids, person_id),
+                   self.tr("Move %n faces to {name}", "", len(face_ids)).format(name=name))
 
     def split(self, person_id: int) -> None:
         """Find the sub-groups inside this person (on the worker), then offer them in a dialog."""
@@ -453,7 +654,7 @@ class PeopleView(QWidget):
 
     def _offer_split(self, person_id: int, groups: list[list[int]], crops: dict[int, QImage]) -> None:
         if len(groups) < 2:
-            self.status.setText("Nothing to split: this person has a single face.")
+            self.status.setText(self.tr("Nothing to split: this person has a single face."))
             return
         self.split_dialog = SplitDialog(groups, crops, self)
         self.split_dialog.accepted.connect(lambda: self.apply_split(person_id, self.split_dialog.chosen_groups()))
@@ -462,7 +663,8 @@ class PeopleView(QWidget):
     def apply_split(self, person_id: int, groups: list[list[int]]) -> None:
         if len(groups) >= 2:
             self._edit(lambda: self.library.people.split(person_id, groups),
-                       f"Split into {len(groups)} people.")
+                       self.tr("Split into %n people", "", len(groups)),
+                       self.tr("Split into %n people.", "", len(groups)))
 
     # -- menus ---------------------------------------------------------------------------------
 
@@ -481,16 +683,20 @@ class PeopleView(QWidget):
         person = self.model.people[idx.row()]
         menu = QMenu(self)
         if len(selected) > 1:
-            menu.addAction(f"Show photos of these {len(selected)} people", lambda: self._request_photos(selected))
-            menu.addAction(f"Merge these {len(selected)} people", lambda: self.merge(selected))
+            menu.addAction(self.tr("Show photos of these %n people", "", len(selected)),
+                           lambda: self._request_photos(selected))
+            menu.addAction(self.tr("Merge these %n people…", "", len(selected)), lambda: self.merge(selected))
         else:
-            menu.addAction("Show photos", lambda: self.personActivated.emit(pid))
-        menu.addAction("Rename…", lambda: self.view.edit(idx))
-        menu.addAction("Split…", lambda: self.split(pid))
+            menu.addAction(self.tr("Show photos"), lambda: self.personActivated.emit(pid))
+        menu.addAction(self.tr("Rename…"), lambda: self.view.edit(idx))
+        menu.addAction(self.tr("Split…"), lambda: self.split(pid))
         if person.hidden:
-            menu.addAction("Unhide", lambda: self.hide(pid, False))
+            menu.addAction(self.tr("Unhide"), lambda: self.hide(pid, False))
         else:
-            menu.addAction("Hide", lambda: self.hide(pid))
+            menu.addAction(self.tr("Hide"), lambda: self.hide(pid))
+        menu.addSeparator()
+        menu.addAction(self.undo_action)
+        menu.addAction(self.redo_action)
         self.last_menu = menu
         return menu
 
@@ -507,16 +713,17 @@ class PeopleView(QWidget):
         faces = self._selected_faces()
         current = self.selected_ids()
         menu = QMenu(self)
-        menu.addAction("Not this person", lambda: self.not_this_person(faces))
-        move = menu.addMenu("Move to…")
+        menu.addAction(self.tr("Not this person"), lambda: self.not_this_person(faces))
+        move = menu.addMenu(self.tr("Move to…"))
         # Named people first, then the biggest: the menu stays short in a big library.
         targets = sorted((p for p in self.model.people if p.id not in current),
                          key=lambda p: (p.name is None, -p.photo_count))[:MOVE_MENU_MAX]
         for p in targets:
             move.addAction(QIcon(self.model.covers[p.id]) if p.id in self.model.covers else QIcon(),
-                           f"{p.label} ({p.photo_count})", lambda pid=p.id: self.move_faces(faces, pid))
+                           self.tr("{name} ({count})").format(name=_person_name(p), count=_num(p.photo_count)),
+                           lambda pid=p.id: self.move_faces(faces, pid))
         menu.addSeparator()
-        menu.addAction("Show the photo", lambda: self._open_face_photo(idx))
+        menu.addAction(self.tr("Show the photo"), lambda: self._open_face_photo(idx))
         self.last_menu = menu
         return menu
 

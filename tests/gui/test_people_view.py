@@ -77,6 +77,12 @@ def _select(view, rows: list[int]) -> None:
         sel.select(view.model.index(r), QItemSelectionModel.SelectionFlag.Select)
 
 
+def _confirm_merge(qtbot, view, answer: str = "Merge") -> None:
+    qtbot.waitUntil(lambda: view.merge_box is not None and view.merge_box.isVisible(), timeout=5000)
+    box = view.merge_box
+    next(b for b in box.buttons() if b.text().replace("&", "") == answer).click()
+
+
 def _trigger(menu, text: str):
     for action in menu.actions():
         if action.text().startswith(text):
@@ -121,6 +127,12 @@ def test_merge_selected_people(qtbot, view) -> None:
     _select(view, [1, 2])
     assert view.merge_button.isEnabled()
     view.merge_button.click()
+    _confirm_merge(qtbot, view, "Cancel")
+    view.runner.wait(10000)
+    assert view.model.rowCount() == 3, "nothing merged without a yes"
+    view.merge_button.click()
+    assert "2 people" in view.merge_box.text()
+    _confirm_merge(qtbot, view)
     qtbot.waitUntil(lambda: view.model.rowCount() == 2, timeout=20000)
     assert _labels(view) == ["Unnamed\n5 photos", "Unnamed\n4 photos"]
 
@@ -134,6 +146,7 @@ def test_drag_one_person_onto_another_merges_them(qtbot, view) -> None:
     pos = QPointF(view.view.visualRect(target).center())
     event = QDropEvent(pos, Qt.DropAction.CopyAction, mime, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier)
     view.view.dropEvent(event)
+    _confirm_merge(qtbot, view)
     qtbot.waitUntil(lambda: view.model.rowCount() == 2, timeout=20000)
     assert _labels(view) == ["Unnamed\n6 photos", "Unnamed\n3 photos"]
 
@@ -171,6 +184,7 @@ def view_face_photo(lib, face_id: int) -> int:
 def test_split_offers_the_sub_groups_and_applies_the_choice(qtbot, view) -> None:
     _select(view, [0, 1])
     view.merge_button.click()
+    _confirm_merge(qtbot, view)
     qtbot.waitUntil(lambda: view.model.rowCount() == 2, timeout=20000)
     merged = _ids(view)[0]
     _trigger(view.person_menu(view.model.index(0)), "Split")
@@ -220,3 +234,111 @@ def test_empty_library_says_how_people_appear(qtbot, tiny_settings) -> None:
     qtbot.waitUntil(lambda: "No people yet" in v.status.text(), timeout=20000)
     v.runner.wait(10000)
     lib.close()
+
+
+def test_every_edit_undoes_and_redoes_with_ctrl_z(qtbot, view, people_library) -> None:
+    from PySide6.QtCore import Qt
+
+    def state():
+        return people_library.real_catalog().conn.execute(
+            "SELECT group_concat(id || ':' || coalesce(person_id, '-') || ':' || confirmed) FROM faces").fetchone()[0], \
+            people_library.real_catalog().conn.execute(
+                "SELECT group_concat(id || ':' || coalesce(name, '') || ':' || hidden) FROM people").fetchone()[0]
+
+    start = state()
+    first = _ids(view)[0]
+    # Rename, merge, hide: three edits on the stack.
+    view.model.setData(view.model.index(0), "Mina 민아", Qt.ItemDataRole.EditRole)
+    qtbot.waitUntil(lambda: view.undo_stack.count() == 1, timeout=20000)
+    renamed = state()
+    _select(view, [1, 2])
+    view.merge_button.click()
+    _confirm_merge(qtbot, view)
+    qtbot.waitUntil(lambda: view.undo_stack.count() == 2 and view.model.rowCount() == 2, timeout=20000)
+    merged = state()
+    _trigger(view.person_menu(view.model.index(_ids(view).index(first))), "Hide")
+    qtbot.waitUntil(lambda: view.undo_stack.count() == 3 and view.model.rowCount() == 1, timeout=20000)
+    assert view.undo_action.isEnabled() and "Hide" in view.undo_action.text()
+    # Ctrl+Z three times, with the focus in the grid, as a user does.
+    view.activateWindow()
+    qtbot.waitUntil(view.isActiveWindow, timeout=5000)
+    view.view.setFocus()
+    for expected, rows in ((merged, 2), (renamed, 3), (start, 3)):
+        qtbot.keyClick(view.view, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
+        view.runner.wait(10000)
+        qtbot.waitUntil(lambda e=expected: state() == e, timeout=20000)
+        qtbot.waitUntil(lambda r=rows: view.model.rowCount() == r, timeout=20000)
+    qtbot.waitUntil(lambda: _labels(view)[0] == "Unnamed\n4 photos", timeout=20000)
+    assert not view.undo_action.isEnabled()
+    # Ctrl+Shift+Z redoes them in order.
+    for expected in (renamed, merged):
+        qtbot.keyClick(view.view, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier)
+        view.runner.wait(10000)
+        qtbot.waitUntil(lambda e=expected: state() == e, timeout=20000)
+    qtbot.waitUntil(lambda: "Mina 민아\n4 photos" in _labels(view), timeout=20000)
+
+
+def test_not_this_person_and_split_undo(qtbot, view, people_library) -> None:
+    first = _ids(view)[0]
+    _select(view, [0])
+    qtbot.waitUntil(lambda: view.faces_model.rowCount() == 4, timeout=20000)
+    wrong = view.faces_model.faces[0].id
+    _trigger(view.face_menu(view.faces_model.index(0)), "Not this person")
+    qtbot.waitUntil(lambda: view.undo_stack.count() == 1, timeout=20000)
+    conn = people_library.real_catalog().conn
+    assert conn.execute("SELECT person_id FROM faces WHERE id = ?", (wrong,)).fetchone()[0] is None
+    view.undo_stack.undo()
+    view.runner.wait(10000)
+    qtbot.waitUntil(lambda: conn.execute("SELECT person_id FROM faces WHERE id = ?", (wrong,)).fetchone()[0] == first,
+                    timeout=20000)
+    assert conn.execute("SELECT count(*) FROM face_rejections WHERE face_id = ?", (wrong,)).fetchone()[0] == 0
+    faces = [f.id for f in view.faces_model.faces] or [r[0] for r in conn.execute(
+        "SELECT id FROM faces WHERE person_id = ?", (first,))]
+    view.apply_split(first, [faces[:2], faces[2:]])
+    qtbot.waitUntil(lambda: view.model.rowCount() == 4, timeout=20000)
+    view.undo_stack.undo()
+    qtbot.waitUntil(lambda: view.model.rowCount() == 3, timeout=20000)
+    assert _labels(view)[0] == "Unnamed\n4 photos"
+
+
+def test_an_undo_that_would_overwrite_a_later_change_is_refused(qtbot, view, people_library) -> None:
+    first = _ids(view)[0]
+    view.hide(first)
+    qtbot.waitUntil(lambda: view.undo_stack.count() == 1, timeout=20000)
+    import threading
+
+    elsewhere = threading.Thread(target=people_library.people.rename, args=(first, "Elsewhere"))  # the CLI, say
+    elsewhere.start()
+    elsewhere.join()
+    view.undo_stack.undo()
+    view.runner.wait(10000)
+    qtbot.waitUntil(lambda: "changed since" in view.status.text(), timeout=20000)
+    assert view.undo_stack.count() == 0, "the history no longer matches the people: cleared"
+    assert people_library.real_catalog().conn.execute(
+        "SELECT name, hidden FROM people WHERE id = ?", (first,)).fetchone() == ("Elsewhere", 1)
+
+
+def test_label_cell_shows_the_whole_name_and_the_count(qtbot, view) -> None:
+    from photoindex.gui.people_view import CELL_WIDTH, wrap_name
+
+    font = view.view.font()
+    fm = view.view.fontMetrics()
+    # The cell is wide enough for the usual label on one line each.
+    assert fm.horizontalAdvance("Unnamed") < CELL_WIDTH - 12
+    assert fm.horizontalAdvance("1,234 photos") < CELL_WIDTH - 12
+    assert wrap_name("Unnamed", font, CELL_WIDTH - 12) == ["Unnamed"]
+    long_name = "김민아 할머니와 손녀 Grandmother and granddaughter at the seaside"
+    lines = wrap_name(long_name, font, CELL_WIDTH - 12)
+    assert len(lines) == 2 and lines[0] and long_name.startswith(lines[0]), lines
+    assert lines[1].endswith("…") and all(fm.horizontalAdvance(t) <= CELL_WIDTH - 12 for t in lines)
+    assert wrap_name("김민아 할머니", font, CELL_WIDTH - 12) == ["김민아 할머니"]
+    # The grid cell holds the cover, two name lines and the count.
+    grid = view.view.gridSize()
+    assert grid.width() >= CELL_WIDTH and grid.height() >= 120 + 3 * fm.height()
+    # What the cell paints: the name and the count, in full.
+    from PySide6.QtWidgets import QStyleOptionViewItem
+
+    opt = QStyleOptionViewItem()
+    opt.font = font
+    names, count = view.delegate.lines(view.model.index(0), opt)
+    assert names == ["Unnamed"] and count == "4 photos"

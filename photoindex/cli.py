@@ -467,6 +467,15 @@ def cmd_doctor(args: argparse.Namespace, library: Any) -> int:
         except PhotoindexError as exc:
             checks[space] = f"missing: {exc}"
             ok = False
+        sources = library.catalog().get_meta(f"model_sources:{library.embedder(space).model_key}")
+        if sources:
+            checks[f"{space}_files"] = sources
+    if library.settings.faces:
+        problem = library.models.check_faces()
+        checks["faces"] = f"missing: {problem}" if problem else "ok (YuNet detector, dlib landmarks and descriptor)"
+        ok = ok and not problem
+    else:
+        checks["faces"] = "off"
     _emit(args, checks, lambda: [print(f"{k}: {v}") for k, v in checks.items()])
     return 0 if ok else 1
 

@@ -82,6 +82,18 @@ class ModelsPart:
                      hint="try again later, or use model files from a folder")
         self._lib.release_models()  # the next use loads the downloaded files
 
+    def check_faces(self) -> str:
+        """'' when the face models load (YuNet and the dlib models), else why not, in one line."""
+        try:
+            from photoindex.core.faces import FaceAnalyzer
+        except ImportError as exc:
+            return f"the face libraries are not installed ({exc.name}); pip install photoindex[faces]"
+        try:
+            FaceAnalyzer(self._lib.settings)
+        except ModelUnavailable as exc:
+            return str(exc)
+        return ""
+
     def use_files_from(self, folder: str | os.PathLike[str]) -> list[ModelStatus]:
         """Look for model files in folder from now on (saved as models_dir in the settings file).
         Returns the status; raises ModelUnavailable naming what the folder lacks."""

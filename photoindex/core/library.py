@@ -524,10 +524,10 @@ class Library:
             meaning = self._query(SPACE_CLIP, q, k, allowed, cutoff, skip_top=0)
             by_meaning = {h.photo_id for h in meaning}
             hits += [h for h in meaning if h.photo_id not in seen]
-            return [_with(h, base, kinds, h.photo_id in by_meaning) for h in hits[:k]]
+            return _explained(hits[:k], base, kinds, by_meaning)
         if not per_word and plan.people:
             hits = self._by_date(allowed if allowed is not None else np.zeros(0, np.int64), k)
-        return [_with(h, base, kinds, False) for h in hits[:k]]
+        return _explained(hits[:k], base, kinds, set())
 
     def _by_date(self, ids: np.ndarray, k: int) -> list[Hit]:
         """Photos found by name alone (nothing for CLIP to score): newest first, score 1."""
@@ -656,10 +656,14 @@ def _intersect(allowed: np.ndarray | None, ids: np.ndarray) -> np.ndarray:
     return ids if allowed is None else np.intersect1d(allowed, ids)
 
 
-def _with(hit: Hit, base: tuple[str, ...], kinds: dict[str, np.ndarray], meaning: bool) -> Hit:
-    named = tuple(kind for kind in ("folder", "filename") if kind in kinds and hit.photo_id in kinds[kind])
-    matched = tuple(k for k in KINDS if k in named or k in base or (k == "meaning" and meaning))
-    return Hit(hit.photo_id, hit.path, hit.score, hit.taken_at, matched)
+def _explained(hits: list[Hit], base: tuple[str, ...], kinds: dict[str, np.ndarray], meaning: set[int]) -> list[Hit]:
+    """The hits with why each matched: base (a person) for all, a folder or file name where its
+    id is among those kinds' ids, meaning where CLIP found it."""
+    ids = np.fromiter((h.photo_id for h in hits), dtype=np.int64, count=len(hits))
+    named = {kind: set(ids[np.isin(ids, found)].tolist()) for kind, found in kinds.items()}
+    return [Hit(h.photo_id, h.path, h.score, h.taken_at, tuple(
+        k for k in KINDS if k in base or (k == "meaning" and h.photo_id in meaning) or h.photo_id in named.get(k, ())))
+        for h in hits]
 
 
 def make_thumbnail(path: str, dest: Path) -> None:

@@ -24,7 +24,7 @@ import re
 import threading
 import time
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
@@ -180,10 +180,12 @@ class NameIndex:
     """component (casefolded) -> as written."""
     folder_tokens: dict[str, set[str]] = field(default_factory=dict)
     """word -> components (casefolded) that contain the word."""
-    stems: dict[str, list[int]] = field(default_factory=dict)
-    """file stem (casefolded) -> ids."""
-    stem_label: dict[str, str] = field(default_factory=dict)
-    sorted_stems: list[str] = field(default_factory=list)
+    stem_keys: np.ndarray = field(default_factory=lambda: np.zeros(0, "U1"))
+    """Every photo's file stem, casefolded, sorted (exact and prefix look-ups by bisection)..."""
+    stem_ids: np.ndarray = field(default_factory=lambda: np.zeros(0, np.int64))
+    """...the photo ids in the same order..."""
+    stem_labels: np.ndarray = field(default_factory=lambda: np.zeros(0, "U1"))
+    """...and the stems as written."""
     people: dict[int, str] = field(default_factory=dict)
     """person id -> name (named, not hidden)."""
     person_tokens: dict[str, set[int]] = field(default_factory=dict)
@@ -198,20 +200,24 @@ class NameIndex:
 
     @classmethod
     def build(cls, rows: Iterable[tuple[int, str, str]], roots: list[str], people: Iterable[tuple[int, str]]) -> NameIndex:
-        """rows: (id, path, folder) of indexed photos; people: (id, name) of named people."""
+        """rows: (id, folder, file name) of indexed photos; people: (id, name) of named people."""
         idx = cls()
         by_folder: dict[str, list[int]] = defaultdict(list)
-        stems: dict[str, list[int]] = defaultdict(list)
-        for pid, path, folder in rows:
+        ids: list[int] = []
+        labels: list[str] = []
+        for pid, folder, name in rows:
             by_folder[folder].append(pid)
-            base = os.path.basename(path)
-            stem = os.path.splitext(base)[0].casefold()
-            stems[stem].append(pid)
-            idx.stem_label.setdefault(stem, os.path.splitext(base)[0])
-            idx.n_photos += 1
-        idx.folder_ids = {f: np.asarray(ids, dtype=np.int64) for f, ids in by_folder.items()}
-        idx.stems = dict(stems)
-        idx.sorted_stems = sorted(stems)
+            ids.append(pid)
+            dot = name.rfind(".")
+            labels.append(name[:dot] if dot > 0 else name)
+        idx.n_photos = len(ids)
+        idx.folder_ids = {f: np.asarray(v, dtype=np.int64) for f, v in by_folder.items()}
+        if labels:
+            keys = np.array([label.casefold() for label in labels])
+            order = np.argsort(keys, kind="stable")
+            idx.stem_keys = keys[order]
+            idx.stem_ids = np.asarray(ids, dtype=np.int64)[order]
+            idx.stem_labels = np.array(labels)[order]
         ordered_roots = sorted((r.rstrip(os.sep) for r in roots), key=len, reverse=True)
         comp_folders: dict[str, list[str]] = defaultdict(list)
         hangul: set[str] = set()
@@ -237,7 +243,7 @@ class NameIndex:
                 continue
             idx.people[person_id] = name
             idx.person_names.setdefault(name.casefold(), set()).add(person_id)
-            for tok in word_tokens(name) or [name.casefold()]:
+            for tok in [t for t in word_tokens(name) if not t.isdigit()] or [name.casefold()]:
                 idx.person_tokens.setdefault(tok, set()).add(person_id)
                 if is_hangul(tok):
                     hangul.add(tok)
@@ -306,31 +312,38 @@ class NameIndex:
                 out.append(NameMatch("person", self.people[person_id], raw, str(person_id)))
             for comp in sorted({c for k in keys for c in self.folder_tokens.get(k, ())}):
                 out.append(NameMatch("folder", self.component_label[comp], raw, comp))
-            for stem in self._stems_for(word):
-                out.append(NameMatch("filename", self.stem_label[stem], raw, stem))
+            for lo in self._stems_for(word):
+                out.append(NameMatch("filename", str(self.stem_labels[lo]), raw, str(self.stem_keys[lo])))
         return out
 
-    def _stems_for(self, word: str) -> list[str]:
-        word = os.path.splitext(word)[0] if os.path.splitext(word)[1].lower() in (".jpg", ".jpeg", ".png", ".heic") else word
-        if word in STOPWORDS:
+    def _stems_for(self, word: str) -> list[int]:
+        """Where (in stem_keys) the file stems that the word names start: equal to it, or
+        starting with it when it is long and picks out few files."""
+        stem, ext = os.path.splitext(word)
+        if ext in (".jpg", ".jpeg", ".png", ".heic", ".webp", ".tif", ".tiff", ".dng"):
+            word = stem
+        if word in STOPWORDS or not len(self.stem_keys):
             return []
-        if len(word) < PREFIX_MIN:
-            return [word] if word in self.stems else []
-        lo = bisect.bisect_left(self.sorted_stems, word)
-        hi = bisect.bisect_left(self.sorted_stems, word + "\U0010ffff")
-        if hi - lo > PREFIX_MAX_FILES:
-            return [word] if word in self.stems else []
-        return self.sorted_stems[lo:hi]
+        lo = int(np.searchsorted(self.stem_keys, word, "left"))
+        if len(word) >= PREFIX_MIN:
+            hi = int(np.searchsorted(self.stem_keys, word + "\U0010ffff", "left"))
+            if hi - lo <= PREFIX_MAX_FILES:
+                keys = self.stem_keys[lo:hi]
+                return [lo + int(i) for i in np.flatnonzero(np.r_[True, keys[1:] != keys[:-1]])] if hi > lo else []
+        return [lo] if lo < len(self.stem_keys) and self.stem_keys[lo] == word else []
 
     def ids(self, m: NameMatch) -> np.ndarray:
-        """Photo ids of a folder or file-name match (a person's come from the catalog)."""
+        """Photo ids of a folder or file-name match, unsorted, maybe repeated (a person's come
+        from the catalog)."""
         if m.kind == "folder":
             parts = [self.folder_ids[f] for f in self.component_folders.get(m.key, ())]
         elif m.kind == "filename":
-            parts = [np.asarray(self.stems.get(m.key, ()), dtype=np.int64)]
+            lo = int(np.searchsorted(self.stem_keys, m.key, "left"))
+            hi = int(np.searchsorted(self.stem_keys, m.key, "right"))
+            parts = [self.stem_ids[lo:hi]]
         else:
             raise ValueError(m.kind)
-        return np.unique(np.concatenate(parts)) if parts else np.zeros(0, np.int64)
+        return np.concatenate(parts) if parts else np.zeros(0, np.int64)
 
     # -- suggestions -----------------------------------------------------------------------------
 
@@ -363,47 +376,85 @@ class NameIndex:
         return out[:limit]
 
 
-class TextMatcher:
-    """The NameIndex of one library, rebuilt when its catalog changes. Thread-safe."""
+SYNC_REBUILD_MAX = 20_000
+"""Up to this many photos the index is rebuilt before the search that found it stale (about
+0.1 s); a bigger library keeps answering from the previous index while a thread rebuilds it
+(what changed is a few photos being indexed: their names are found a moment later)."""
 
-    def __init__(self) -> None:
+
+class TextMatcher:
+    """The NameIndex of one library, rebuilt when its catalog changes. Thread-safe.
+
+    connect: the calling thread's read-only catalog connection (Library.catalog)."""
+
+    def __init__(self, connect: Callable[[], Any]) -> None:
+        self._connect = connect
         self._lock = threading.Lock()
         self._index: NameIndex | None = None
         self._state: tuple[Any, ...] | None = None
         self._stamps: dict[int, tuple[int, int]] = {}
+        self._rebuilding: threading.Thread | None = None
         self.build_seconds: float | None = None
 
-    def index(self, cat: Any) -> NameIndex:
-        """The index, brought up to date with the catalog (cat: this thread's read connection)."""
+    def index(self) -> NameIndex:
+        """The index, brought up to date with the catalog."""
+        cat = self._connect()
         conn = cat.conn
         # Cheap first: data_version moves when another connection commits (per connection).
         stamp = (conn.execute("PRAGMA data_version").fetchone()[0], conn.total_changes)
-        if self._index is not None and self._stamps.get(id(cat)) == stamp:
-            return self._index
+        index = self._index
+        if index is not None and self._stamps.get(id(cat)) == stamp:
+            return index
         state = self._catalog_state(conn)
         with self._lock:
-            if self._index is None or state != self._state:
-                t = time.perf_counter()
-                rows = conn.execute("SELECT id, path, folder FROM photos WHERE status = 'ok'")
-                roots = [r[0] for r in conn.execute("SELECT path FROM roots")]
-                people = conn.execute("SELECT id, name FROM people WHERE name IS NOT NULL AND hidden = 0").fetchall()
-                self._index = NameIndex.build(rows, roots, people)
-                self._state = state
-                self.build_seconds = time.perf_counter() - t
-                log.debug("name index: %d photos in %.3f s", self._index.n_photos, self.build_seconds)
+            index = self._index
+            if index is None or state != self._state:
+                photos_only = self._state is not None and state[1:] == self._state[1:]
+                if index is not None and photos_only and index.n_photos > SYNC_REBUILD_MAX:
+                    if self._rebuilding is None or not self._rebuilding.is_alive():
+                        self._rebuilding = threading.Thread(target=self._rebuild_in_background,
+                                                            name="name-index", daemon=True)
+                        self._rebuilding.start()
+                    return index  # the stamp is not kept: the next search checks again
+                index = self._build(conn, state)
             self._stamps[id(cat)] = stamp
-            return self._index
+            return index
+
+    def _build(self, conn: Any, state: tuple[Any, ...]) -> NameIndex:
+        t = time.perf_counter()
+        index = self._build_unlocked(conn, state)
+        self._index, self._state = index, state
+        self.build_seconds = time.perf_counter() - t
+        log.debug("name index: %d photos in %.3f s", index.n_photos, self.build_seconds)
+        return index
+
+    def _rebuild_in_background(self) -> None:
+        try:
+            conn = self._connect().conn
+            state = self._catalog_state(conn)
+            index = self._build_unlocked(conn, state)
+            with self._lock:
+                self._index, self._state = index, state
+        except Exception:  # the next search tries again
+            log.exception("rebuilding the name index failed")
+
+    def _build_unlocked(self, conn: Any, state: tuple[Any, ...]) -> NameIndex:
+        rows = conn.execute("SELECT id, folder, substr(path, length(folder) + 2) FROM photos WHERE status = 'ok'")
+        roots = [r[0] for r in conn.execute("SELECT path FROM roots")]
+        people = conn.execute("SELECT id, name FROM people WHERE name IS NOT NULL AND hidden = 0").fetchall()
+        return NameIndex.build(rows, roots, people)
 
     @staticmethod
     def _catalog_state(conn: Any) -> tuple[Any, ...]:
-        """What the index depends on: photos (their count, newest id, the embedding seq, which
-        moves whenever photos are indexed again), roots and people's names."""
-        photos = conn.execute("SELECT count(*), coalesce(max(id), 0), coalesce(sum(length(path)), 0)"
-                              " FROM photos WHERE status = 'ok'").fetchone()
-        seq = conn.execute("SELECT value FROM meta WHERE key = 'seq.last'").fetchone()
+        """What the index depends on, cheaply: the photos (how many are indexed, the newest id
+        and the embedding seq, which moves whenever photos are indexed again), the roots and
+        people's names. A photo moved on disk without being indexed again is seen by the next
+        of those changes."""
+        photos = conn.execute("SELECT count(*) FROM photos WHERE status = 'ok'").fetchone()[0]
+        meta = tuple(conn.execute("SELECT key, value FROM meta WHERE key IN ('seq.last', 'photos.last_id') ORDER BY key"))
         roots = tuple(r[0] for r in conn.execute("SELECT path FROM roots ORDER BY path"))
         people = tuple(conn.execute("SELECT id, name FROM people WHERE name IS NOT NULL AND hidden = 0 ORDER BY id"))
-        return tuple(photos), seq[0] if seq else None, roots, people
+        return (photos, meta), roots, people
 
 
 def person_photo_ids(cat: Any, person_ids: Iterable[int]) -> np.ndarray:
@@ -411,5 +462,5 @@ def person_photo_ids(cat: Any, person_ids: Iterable[int]) -> np.ndarray:
     if not ids:
         return np.zeros(0, np.int64)
     marks = ",".join("?" * len(ids))
-    rows = cat.conn.execute(f"SELECT DISTINCT photo_id FROM faces WHERE person_id IN ({marks})", ids)
-    return np.unique(np.fromiter((r[0] for r in rows), dtype=np.int64))
+    rows = cat.conn.execute(f"SELECT photo_id FROM faces WHERE person_id IN ({marks})", ids).fetchall()
+    return np.unique(np.fromiter((r[0] for r in rows), dtype=np.int64, count=len(rows)))

@@ -496,15 +496,16 @@ class Library:
             q = combine(vectors, [t.weight for t in plan.clip_terms])
         base = ("person",) if plan.people else ()
         # Photos named by folder or file name first: more named words first, then by meaning.
-        kinds: dict[str, np.ndarray] = {}
+        by_kind: dict[str, list[np.ndarray]] = {}
         per_word: list[np.ndarray] = []
         for ms in plan.boosts:
             word_ids = []
             for m in ms:
                 ids = names.ids(m)
                 word_ids.append(ids)
-                kinds[m.kind] = np.union1d(kinds.get(m.kind, np.zeros(0, np.int64)), ids)
+                by_kind.setdefault(m.kind, []).append(ids)
             per_word.append(np.unique(np.concatenate(word_ids)))
+        kinds = {kind: np.unique(np.concatenate(parts)) for kind, parts in by_kind.items()}
         hits: list[Hit] = []
         seen: set[int] = set()
         if per_word:

@@ -80,7 +80,12 @@ def freedesktop_thumbnail(path: str, need: int = 256) -> QImage:
     except OSError:
         return QImage()
     uris = [glib_file_uri(absolute)]
-    for candidate_uri in (kde_file_uri(absolute), kde_file_uri(os.path.realpath(absolute))):
+    for variant in (absolute, os.path.realpath(absolute)):
+        try:
+            candidate_uri = kde_file_uri(variant)
+        except (UnicodeError, ValueError) as exc:  # a file name that is not UTF-8: GLib's URI only
+            log.debug("no KDE thumbnail name for %r: %s", variant, exc)
+            continue
         if candidate_uri not in uris:
             uris.append(candidate_uri)
     base = freedesktop_cache_dir()

@@ -57,6 +57,17 @@ def test_the_uri_is_glibs_byte_for_byte(tmp_path: Path, name: str) -> None:
     assert glib_file_uri(path) == glib_reference_uri(_libglib(), path)
 
 
+@pytest.mark.skipif(_libglib() is None, reason="libglib-2.0 is not installed")
+def test_a_file_name_that_is_not_utf8(qapp, tmp_path: Path, cache) -> None:
+    from photoindex.gui.thumbs import freedesktop_thumbnail
+
+    photo = Path(os.fsdecode(os.fsencode(tmp_path) + b"/Latin-1 caf\xe9 (1).jpg"))
+    assert glib_file_uri(photo) == glib_reference_uri(_libglib(), photo)
+    save_jpeg(photo, scene(2))
+    write_gnome(cache, photo)
+    assert not freedesktop_thumbnail(str(photo)).isNull()
+
+
 def test_the_uri_is_not_urllibs() -> None:
     from urllib.parse import quote
 

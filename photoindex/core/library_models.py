@@ -12,9 +12,16 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from photoindex.core.models.registry import YUNET, ModelFile
+from photoindex.core.models.registry import CLIP_CHOICES, YUNET, ModelFile
 from photoindex.core.models.weights import download, locate
-from photoindex.core.types import SPACE_CLIP, SPACE_DINO, DownloadProgress, ModelStatus, ModelUnavailable
+from photoindex.core.types import (
+    SPACE_CLIP,
+    SPACE_DINO,
+    DownloadProgress,
+    ModelChoice,
+    ModelStatus,
+    ModelUnavailable,
+)
 
 if TYPE_CHECKING:
     from photoindex.core.library import Library
@@ -25,6 +32,12 @@ log = logging.getLogger(__name__)
 class ModelsPart:
     def __init__(self, library: Library) -> None:
         self._lib = library
+
+    @staticmethod
+    def choices() -> list[ModelChoice]:
+        """The CLIP models offered in Settings, the default first."""
+        return [ModelChoice(c.name, c.pretrained, c.title, c.download_size, c.languages, c.recall_ko, c.recall_en,
+                            c.image_cost) for c in CLIP_CHOICES]
 
     def files(self) -> list[tuple[str, str, tuple[ModelFile, ...]]]:
         """(what, name, files) of every model this library's settings need: 'clip', 'dino' and,

@@ -252,3 +252,18 @@ class ModelStatus:
     missing_bytes: int = 0
     problem: str = ""
     """A file that is there but wrong (its checksum), named; '' otherwise."""
+
+
+@dataclass(frozen=True, slots=True)
+class ModelChoice:
+    """A CLIP model offered in Settings: open_clip name and tag, download size, languages,
+    Crossmodal-3600 text-to-image recall@1 (Korean, English) and the image tower's cost."""
+
+    name: str
+    pretrained: str
+    title: str
+    size: int
+    languages: str
+    recall_ko: float | None
+    recall_en: float | None
+    image_cost: str

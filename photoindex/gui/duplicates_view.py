@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import logging
 import os
+import re
 from dataclasses import dataclass
 from typing import Any
 
@@ -728,7 +729,11 @@ def _key(group: DuplicateGroup) -> tuple[int, ...]:
 
 
 def _date(loc: QLocale, seconds: float) -> str:
-    return loc.toString(QDateTime.fromSecsSinceEpoch(int(seconds)), QLocale.FormatType.ShortFormat)
+    """The locale's long date without the weekday, and the short time: '2019년 8월 3일 오전 10:00',
+    'August 3, 2019 10:00 AM' (the short date is ambiguous: '19. 8. 3.', '8/3/19')."""
+    when = QDateTime.fromSecsSinceEpoch(int(seconds))
+    day = re.sub(r"\s*dddd[,\s]*", " ", loc.dateFormat(QLocale.FormatType.LongFormat)).strip(" ,")
+    return f"{loc.toString(when.date(), day)} {loc.toString(when.time(), QLocale.FormatType.ShortFormat)}"
 
 
 def _escape(text: str) -> str:

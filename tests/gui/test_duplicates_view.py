@@ -97,8 +97,10 @@ def test_groups_are_listed_and_a_group_opens_side_by_side(qtbot, dup_view) -> No
     half = next(c for c in view.cards if "half" in c.photo.path)
     facts = half.facts.text()
     assert f"{loc.toString(320)} × {loc.toString(240)}" in facts and loc.formattedDataSize(half.photo.bytes) in facts
-    when = loc.toString(QDateTime.fromSecsSinceEpoch(int(half.photo.mtime)), QLocale.FormatType.ShortFormat)
-    assert "Sharpness" in facts and when in facts
+    stamp = QDateTime.fromSecsSinceEpoch(int(half.photo.mtime))
+    day = loc.toString(stamp.date(), "yyyy")  # the long date, with the full year: '2019년 8월 3일'
+    time = loc.toString(stamp.time(), QLocale.FormatType.ShortFormat)
+    assert "Sharpness" in facts and day in facts and time in facts
     # The pictures are decoded off the GUI thread and drawn.
     qtbot.waitUntil(lambda: all(c.pane.pixmap is not None for c in view.cards), timeout=WAIT)
     # The next group opens with its own photos.

@@ -424,3 +424,33 @@ def test_a_checkout_without_set_up_compiles_the_translation(tmp_path: Path, monk
     assert qm is not None and qm.exists() and qm.parent != ts.parent and qm.stat().st_size > 1000
     assert i18n.compiled_catalog("ko") == qm, "compiled once, then reused"
     assert QApplication.instance() is not None
+
+
+@pytest.mark.xvfb
+@pytest.mark.slow
+@pytest.mark.skipif(shutil.which("xvfb-run") is None, reason="needs xvfb-run (Debian xvfb)")
+def test_korean_screenshots(tmp_path: Path) -> None:
+    """The real window under Xvfb with LANG=ko_KR.UTF-8 (the language from the system locale, as a
+    Korean desktop gives it): the grid, a search, People, the Map, Duplicates, the failures and
+    Settings saved under .test-artifacts/ko/ for a person to look at."""
+    import os
+
+    out = PROJECT / ".test-artifacts" / "ko"
+    out.mkdir(parents=True, exist_ok=True)
+    shots = ["browse", "search", "people", "map", "duplicates", "failures", "settings"]
+    for name in shots:
+        (out / f"ko-{name}.png").unlink(missing_ok=True)
+    env = {k: v for k, v in os.environ.items() if k not in ("QT_QPA_PLATFORM", "LANGUAGE", "LC_MESSAGES")}
+    env.update(LANG="ko_KR.UTF-8", LC_ALL="ko_KR.UTF-8")
+    proc = subprocess.run(
+        ["xvfb-run", "-a", "-s", "-screen 0 1400x900x24", sys.executable, "-m", "tests.gui.screenshot_ko",
+         str(out), str(tmp_path)],
+        cwd=PROJECT, env=env, capture_output=True, text=True, timeout=400,
+    )
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    from PIL import Image
+
+    for name in shots:
+        img = Image.open(out / f"ko-{name}.png").convert("RGB")
+        assert img.size[0] >= 400 and img.size[1] >= 400, name
+        assert len(img.getcolors(1 << 20) or []) > 200, f"ko-{name}.png is blank"

@@ -63,10 +63,10 @@ def _all_parsers(parser: argparse.ArgumentParser) -> list[argparse.ArgumentParse
     return out
 
 
-def add_paths_option(p: argparse.ArgumentParser, what: str = "photo") -> None:
+def add_paths_option(p: argparse.ArgumentParser, what: str = "the photos found, best first") -> None:
     """--paths: one path per line on stdout and nothing else, for piping (xargs -d '\\n', fzf, ...)."""
     p.add_argument("--paths", dest="print_paths", action="store_true",
-                   help=f"print only the {what} paths, one per line (for piping into other tools)")
+                   help=f"print only the paths of {what}, one per line (for piping into other tools)")
 
 
 def print_paths(paths: Sequence[str]) -> None:

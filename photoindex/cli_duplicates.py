@@ -23,7 +23,7 @@ def add_parsers(sub: Any, add: Any) -> None:
     p.add_argument("paths", nargs="*", metavar="PATH", help="with --trash: photos of the library to move to the Trash")
     from photoindex.cli import add_paths_option
 
-    add_paths_option(p, "photo (group by group, the suggested keeper first; with --apply-suggestions only"
+    add_paths_option(p, "the photos of every group, the suggested keeper first (with --apply-suggestions: only"
                         " the photos that are not the keeper)")
     p.set_defaults(handler=cmd_duplicates)
 

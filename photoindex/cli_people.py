@@ -33,7 +33,7 @@ def add_parsers(subparsers: Any, add: Any = None) -> None:
     p.add_argument("--apply", action="store_true", help="split: make the sub-groups separate people")
     from photoindex.cli import add_paths_option
 
-    add_paths_option(p, "photo (list, show: the people's photos; split: the groups')")
+    add_paths_option(p, "the people's photos (list, show) or the groups' photos (split)")
     p.set_defaults(handler=cmd_people)
 
 

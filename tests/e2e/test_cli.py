@@ -262,6 +262,17 @@ def test_shell_completion_is_generated_from_the_parser(cli_env: dict[str, str], 
     first, second = out.stdout.splitlines()[:2]
     assert first.split() == ["search"] and "albums" in second
     assert "__fish_complete_path" in scripts["fish"]  # `similar IMAGE` completes file names
+    (tmp_path / "_photoindex").write_text(scripts["zsh"])
+    (tmp_path / "photoindex.fish").write_text(scripts["fish"])
+    if shutil.which("zsh"):
+        out = subprocess.run(["zsh", "-n", str(tmp_path / "_photoindex")], capture_output=True, text=True, timeout=30)
+        assert out.returncode == 0, out.stderr
+    if shutil.which("fish"):
+        probe = (f"source {tmp_path / 'photoindex.fish'}; cd {tmp_path}; complete -C 'photoindex sea'; "
+                 "complete -C 'photoindex search --library al'")
+        out = subprocess.run(["fish", "--no-config", "-c", probe], capture_output=True, text=True, timeout=30)
+        assert out.returncode == 0, out.stderr
+        assert out.stdout.splitlines()[0].split("\t")[0] == "search" and "albums/" in out.stdout
     proc = run_quick(cli_env, "completion", "csh")
     assert proc.returncode == 2 and "invalid choice" in one_line_error(proc)
 

@@ -8,6 +8,7 @@ import logging
 import os
 import re
 import shutil
+import threading
 from collections.abc import Iterable
 from pathlib import Path
 
@@ -24,8 +25,8 @@ def thumb_path(thumbs_dir: Path, photo_id: int) -> Path:
 def adopt_legacy_thumbnails(library_dir: Path, thumbs_dir: Path) -> None:
     """Thumbnails used to live in the library folder (library/thumbs). They move to the cache
     folder at once when that is a rename (same file system, no cache there yet); else the old
-    folder, photoindex's own, is deleted and the repair pass of the next index run makes the
-    thumbnails again."""
+    folder, photoindex's own, is deleted (in the background) and the repair pass of the next index
+    run makes the thumbnails again."""
     old = Path(library_dir) / "thumbs"
     if not old.is_dir() or os.path.realpath(old) == os.path.realpath(thumbs_dir):
         return
@@ -41,7 +42,10 @@ def adopt_legacy_thumbnails(library_dir: Path, thumbs_dir: Path) -> None:
     def report(_func: object, path: str, exc_info: object) -> None:
         log.warning("cannot delete the old thumbnail %s: %s", path, exc_info)
 
-    shutil.rmtree(old, onerror=report)
+    # Tens of thousands of files on another disk: not while the window is starting. A deletion
+    # cut short by the end of the process goes on at the next start.
+    threading.Thread(target=shutil.rmtree, args=(old,), kwargs={"onerror": report}, daemon=True,
+                     name="photoindex-old-thumbnails").start()
 
 
 def prune_thumbnails(thumbs_dir: Path, present: Iterable[str], known_ids: set[int]) -> int:

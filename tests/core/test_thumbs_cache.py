@@ -95,3 +95,23 @@ def test_the_cache_folder_cannot_be_added_as_photos(tmp_path: Path, tiny_setting
         lib.close()
     finally:
         os.environ["XDG_CACHE_HOME"] = str(cache_home)
+
+
+def test_old_thumbnails_that_cannot_be_moved_are_deleted(tmp_path: Path) -> None:
+    import time
+
+    from photoindex.core.thumbs import adopt_legacy_thumbnails
+
+    legacy = tmp_path / "library" / "thumbs"
+    old = thumb_path(legacy, 7)
+    old.parent.mkdir(parents=True)
+    old.write_bytes(b"old thumbnail")
+    new = tmp_path / "cache" / "thumbs" / "library-123"
+    new.mkdir(parents=True)  # the cache has thumbnails already: the old ones are not moved over it
+    (tmp_path / "library" / "catalog.sqlite3").write_bytes(b"kept")
+    adopt_legacy_thumbnails(tmp_path / "library", new)
+    deadline = time.monotonic() + 10
+    while legacy.exists() and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert not legacy.exists() and not thumb_path(new, 7).exists()
+    assert (tmp_path / "library" / "catalog.sqlite3").read_bytes() == b"kept"

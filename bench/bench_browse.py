@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import shutil
 import subprocess
 import sys
 import time
@@ -26,7 +27,9 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
-from _common import REPO, bench_env, header, line, machine_line, median, percentile, scratch_dir  # noqa: E402
+from _common import REPO, bench_env, bench_root, header, line, machine_line, median, percentile  # noqa: E402
+
+_LIBRARY_VERSION = 1  # bump when fill() changes
 
 TOPS = ["가족여행", "일상", "아이들", "회사", "여행", "Phone", "Camera", "스캔", "행사", "기타"]
 SUBS = ["제주도", "부산", "서울", "강릉", "전주", "경주", "여수", "속초", "대구", "인천"]
@@ -78,13 +81,16 @@ def fill(library_dir: Path, n: int) -> list[str]:
             folder = folders[i % len(folders)]
             pid = cat.insert_photo(f"{folder}/IMG_{i:06d}.jpg", 2_000_000, int(dates[i] * 1e9), None)
             cat.mark_ok(pid, 4000, 3000, float(dates[i]))
-    placeholder = library_dir / "placeholder.jpg"
-    Image.new("RGB", (256, 192), (120, 150, 180)).save(placeholder, quality=80)
+    # One placeholder per thumbnail subfolder, hard-linked: a file system caps links per file.
+    placeholders = {}
     for pid in range(1, n + 1):
         dest = thumb_path(settings.thumbs_dir, pid)
-        dest.parent.mkdir(parents=True, exist_ok=True)
-        if not dest.exists():
-            os.link(placeholder, dest)
+        source = placeholders.get(dest.parent)
+        if source is None:
+            dest.parent.mkdir(parents=True, exist_ok=True)
+            source = placeholders[dest.parent] = library_dir / f"placeholder-{dest.parent.name}.jpg"
+            Image.new("RGB", (256, 192), (120, 150, 180)).save(source, quality=80)
+        os.link(source, dest)
     lib.close()
     return [root, *folders]
 
@@ -175,13 +181,21 @@ def main() -> int:
     bench_env()
     header(f"browsing {args.n:,} photos: timeline + folder tree")
     line("machine", machine_line())
-    with scratch_dir("browse-") as tmp:
-        library_dir = tmp / "library"
+    # The synthetic library is cached under the bench folder between runs (it takes minutes to
+    # write at 100,000); delete the folder to make it again.
+    tmp = bench_root() / f"browse-{args.n}-v{_LIBRARY_VERSION}"
+    os.environ["XDG_CACHE_HOME"] = str(tmp / "cache")  # the thumbnails stay in the bench folder
+    library_dir = tmp / "library"
+    done = tmp / "complete"
+    if not done.exists():
+        shutil.rmtree(tmp, ignore_errors=True)
         t = time.perf_counter()
         folders = fill(library_dir, args.n)
+        done.write_text("\n".join(folders), encoding="utf-8")
         line("synthetic catalog + thumbnails", f"{time.perf_counter() - t:.1f} s (real writer, {len(folders) - 1} folders)")
-        cold_start(library_dir, args.n, args.runs)
-        in_window(library_dir, args.n, folders, args.runs)
+    folders = done.read_text(encoding="utf-8").splitlines()
+    cold_start(library_dir, args.n, args.runs)
+    in_window(library_dir, args.n, folders, args.runs)
     return 0
 
 

@@ -46,13 +46,27 @@ class FolderTree(QTreeWidget):
         self.last_menu: QMenu | None = None
 
     def set_tree(self, roots: list[FolderNode]) -> None:
-        """Show a new tree, keeping what was expanded and selected."""
+        """Show a new tree, keeping what was expanded and selected. The same folders as shown
+        (indexing went on inside them): only the counts change, no item is made again."""
+        loc = QLocale()
+        flat: dict[str, int] = {}
+        stack = list(roots)
+        while stack:
+            node = stack.pop()
+            flat[node.path] = node.count
+            stack.extend(node.children)
+        if flat.keys() == self._items.keys():
+            for path, count in flat.items():
+                item = self._items[path]
+                if item.text(1) != loc.toString(count):
+                    item.setText(1, loc.toString(count))
+                    item.setToolTip(0, self.tr("{folder} · %n photos", "", count).format(folder=path))
+            return
         expanded = {p for p, it in self._items.items() if it.isExpanded()}
         selected = self.selected_folder()
         self.clear()
         self._items.clear()
         icon = self.style().standardIcon(QStyle.StandardPixmap.SP_DirIcon)
-        loc = QLocale()
         right = Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter  # once: enum operations cost
         quiet = self.palette().placeholderText()
 

@@ -48,6 +48,7 @@ from photoindex.gui.search_bar import SearchBar
 from photoindex.gui.status import ZOOM_MAX, ZOOM_MIN, ZOOM_STEP, CountLabel, IndexProgress, ZoomSlider
 from photoindex.gui.tasks import IndexWorker, TaskRunner
 from photoindex.gui.thumbs import ThumbnailCache
+from photoindex.gui.first_run import FirstRunPanel
 from photoindex.gui.welcome import WelcomePage
 
 log = logging.getLogger(__name__)
@@ -142,6 +143,9 @@ class MainWindow(QMainWindow):
         self.bar.sort_changed.connect(self._sort_changed)
         self.bar.settings_requested.connect(self.open_settings)
         self.bar.person_cleared.connect(lambda: self.set_person_filter(None))
+        self.bar.person_chosen.connect(self.set_person_filter)  # a suggestion chip under the search field
+        self.bar.folder_chosen.connect(self.set_folder_filter)
+        self.bar.attach(self.library, self.io_runner)
 
         self.sidebar = QListWidget()
         self.sidebar.setStyleSheet(SIDEBAR_STYLE)
@@ -209,6 +213,10 @@ class MainWindow(QMainWindow):
         layout = QVBoxLayout(central)
         layout.setContentsMargins(8, 8, 8, 0)
         layout.addWidget(self.bar)
+        self.first_run = FirstRunPanel(self.library)  # shows itself while the search models are missing
+        self.first_run.hide()
+        self.first_run.models_ready.connect(self._models_arrived)
+        layout.addWidget(self.first_run)
         layout.addWidget(split, 1)
         self.setCentralWidget(central)
 
@@ -228,8 +236,8 @@ class MainWindow(QMainWindow):
         sb.addPermanentWidget(self.index_status)
         sb.addPermanentWidget(self.count_label)
         sb.addPermanentWidget(self.zoom)
-        self.grid.selectionModel().selectionChanged.connect(
-            lambda *_: self.count_label.set_selected(len(self.grid.selectionModel().selectedIndexes())))
+        self.grid.selectionModel().selectionChanged.connect(  # ranges, not 100,000 indexes after Select All
+            lambda *_: self.count_label.set_selected(sum(r.height() for r in self.grid.selectionModel().selection())))
 
         self.actions_by_name = build_menus(self)
         self.grid.zoom_requested.connect(self.zoom_by)
@@ -265,7 +273,8 @@ class MainWindow(QMainWindow):
             ("personActivated", self.set_person_filter),
             ("photosRequested", self.show_photo_ids),
             ("selectionChanged", self.show_photo_ids),
-            ("photoActivated", lambda pid: self.open_preview(pid, [pid])),
+            # The map: a preview that steps through the photo's neighbours on the map.
+            ("photoActivated", lambda pid, v=view: self.open_preview(pid, getattr(v, "neighbours", lambda p: [p])(pid))),
             ("contextMenuRequested", self.show_context_menu),
             ("libraryChanged", self._duplicates_cleaned),
             ("indexRequested", self.start_indexing),
@@ -514,6 +523,13 @@ class MainWindow(QMainWindow):
 
         self.search_runner.submit(load, self._models_ready, self._model_problem)
 
+    def _models_arrived(self) -> None:
+        """The first-run panel brought the models: load them and embed what was only browsable."""
+        if self.model_state not in ("loading", "ready"):  # a load under way needs nothing new
+            self.model_state = "not loaded"
+            self._warm_up()
+        self.start_indexing()
+
     def _models_ready(self, _result: Any = None) -> None:
         self.model_state = "ready"
         self._download_timer.stop()
@@ -630,8 +646,11 @@ class MainWindow(QMainWindow):
     def _on_indexed(self, report: Any) -> None:
         self._end_indexing()
         self.index_status.summary(report)
-        if report.warnings:
-            self.banner.setText(" · ".join(report.warnings))
+        warnings = [w for w in report.warnings if not (report.models_missing and report.models_missing in w)]
+        if report.models_missing:
+            self.first_run.refresh()  # browsable now; the panel offers the models
+        if warnings:
+            self.banner.setText(" · ".join(warnings))
             self.banner.show()
         self.refresh()
         if PAGE_MAP in self._made_pages:  # the open map places what was just indexed
@@ -658,11 +677,7 @@ class MainWindow(QMainWindow):
     def _model_problem(self, message: str) -> None:
         self.model_state = message
         self._download_timer.stop()
-        text = (f"<b>Search is not available yet.</b> {message}<br>"
-                "You can still add folders, browse photos and see which files could not be read.")
-        self.banner.setText(text)
-        self.banner.show()
-        self.welcome.note.setText(text)
+        self.first_run.show_problem(message)  # the download, or why the models do not load
         if self.statusBar().currentMessage().startswith((self.tr("Loading the search models"), self.tr("Downloading"))):
             self.say(self.tr("Search models unavailable"))
 
@@ -698,6 +713,8 @@ class MainWindow(QMainWindow):
             return
         if (self.mode == "search" and self.current_query) or self.mode == "all":
             self.run_search(force=True, keep_place=True)
+        if self.worker is not None and self.worker.isRunning():
+            self.load_folder_tree()  # counts grow as photos are indexed
 
     def run_search(self, force: bool = False, keep_place: bool = False) -> None:
         """Show the photos for the query and the chips (all photos when the query is empty).
@@ -711,6 +728,8 @@ class MainWindow(QMainWindow):
         self.search.setPlaceholderText(self._placeholder)  # no "Photos that look like …" left over
         self._show_grid()
         if not query:
+            if PAGE_MAP in self._made_pages and hasattr(self.pages.widget(PAGE_MAP), "set_scores"):
+                self.pages.widget(PAGE_MAP).set_scores({})  # no search now: no stale search colouring
             self.io_runner.submit(self.searches.browse_job(filters, self.sort.currentIndex()),
                                   lambda r: self._set_items(token, r, keep_place), self._search_error)
             return

@@ -6,11 +6,9 @@ from __future__ import annotations
 from importlib import metadata
 from typing import Any
 
-from PySide6.QtCore import QCoreApplication, QUrl
-from PySide6.QtGui import QAction, QDesktopServices, QKeySequence
-from PySide6.QtWidgets import QMessageBox
-
-HELP_URL = "https://github.com/photoindex/photoindex#readme"
+from PySide6.QtCore import QCoreApplication
+from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtWidgets import QDialog, QDialogButtonBox, QMessageBox, QTextBrowser, QVBoxLayout
 
 # The models photoindex runs and the terms of their weights, for the About box.
 MODEL_LICENCES = [
@@ -90,17 +88,35 @@ def build_menus(win: Any) -> dict[str, QAction]:
     return actions
 
 
-def open_help(win: Any) -> bool:
-    """The online help in the browser; when no browser opens, the same pointers in a dialog."""
-    if QDesktopServices.openUrl(QUrl(HELP_URL)):
-        return True
-    box = QMessageBox(QMessageBox.Icon.Information, _tr("photoindex Help"),
-                      _tr("Add your photo folders, then type what a photo shows in the search field "
-                          "(Ctrl+F). Right-click a photo to find similar ones.\n\nThe manual: {url}").format(url=HELP_URL),
-                      QMessageBox.StandardButton.Ok, win)
-    win.help_box = box
-    box.open()
-    return False
+def help_text() -> str:
+    """The manual: the README that ships in the package's metadata, else a few plain lines."""
+    try:
+        meta = metadata.metadata("photoindex")
+        readme = meta.get_payload() or meta.get("Description") or ""  # type: ignore[attr-defined]
+    except metadata.PackageNotFoundError:
+        readme = ""
+    if readme.strip():
+        return readme
+    return _tr("# photoindex\n\nAdd your photo folders (File → Add Folder…), then type what a photo shows in the "
+               "search field (Ctrl+F). Right-click a photo to find similar ones; select several for more.")
+
+
+def open_help(win: Any) -> QDialog:
+    """F1: the manual in a window of its own (no network needed)."""
+    dlg = QDialog(win)
+    dlg.setWindowTitle(_tr("photoindex Help"))
+    view = QTextBrowser(dlg)
+    view.setOpenExternalLinks(True)
+    view.setMarkdown(help_text())
+    box = QDialogButtonBox(QDialogButtonBox.StandardButton.Close, parent=dlg)
+    box.rejected.connect(dlg.close)
+    layout = QVBoxLayout(dlg)
+    layout.addWidget(view)
+    layout.addWidget(box)
+    dlg.resize(760, 640)
+    win.help_dialog = dlg
+    dlg.show()
+    return dlg
 
 
 def about_text() -> str:

@@ -33,6 +33,19 @@ class ModelsPart:
     def __init__(self, library: Library) -> None:
         self._lib = library
 
+    @property
+    def auto_download(self) -> bool:
+        """Whether loading a model downloads what is missing (process-wide; the window turns it off)."""
+        from photoindex.core.models import weights
+
+        return weights.auto_download
+
+    @auto_download.setter
+    def auto_download(self, value: bool) -> None:
+        from photoindex.core.models import weights
+
+        weights.auto_download = bool(value)
+
     @staticmethod
     def choices() -> list[ModelChoice]:
         """The CLIP models offered in Settings, the default first."""

@@ -41,6 +41,7 @@ from photoindex.core.library import is_photo_name
 from photoindex.gui.compat import favour_gui_thread
 from photoindex.gui.controllers import Filters, IndexingController, SearchController, query_has_words
 from photoindex.gui.failures_panel import FailuresPanel
+from photoindex.gui.first_run import FirstRunPanel
 from photoindex.gui.folder_tree import FolderTree
 from photoindex.gui.grid import PhotoGrid, PhotoModel
 from photoindex.gui.menus import build_menus
@@ -48,7 +49,6 @@ from photoindex.gui.search_bar import SearchBar
 from photoindex.gui.status import ZOOM_MAX, ZOOM_MIN, ZOOM_STEP, CountLabel, IndexProgress, ZoomSlider
 from photoindex.gui.tasks import IndexWorker, TaskRunner
 from photoindex.gui.thumbs import ThumbnailCache
-from photoindex.gui.first_run import FirstRunPanel
 from photoindex.gui.welcome import WelcomePage
 
 log = logging.getLogger(__name__)

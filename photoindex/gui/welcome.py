@@ -16,18 +16,18 @@ class WelcomePage(QWidget):
 
         logo = QLabel()
         logo.setPixmap(QIcon(str(icon_path())).pixmap(96, 96))
-        title = QLabel("<h1>Welcome to photoindex</h1>")
-        text = QLabel(
+        title = QLabel("<h1>" + self.tr("Welcome to photoindex") + "</h1>")
+        text = QLabel(self.tr(
             "Add the folders where your photos live. photoindex reads them — it never changes them —\n"
             "learns what each photo shows, and then finds any of them from a few words.\n\n"
             "Choose a folder, or drag one onto this window."
-        )
-        button = QPushButton("Add a photo folder…")
+        ))
+        button = QPushButton(self.tr("Add a photo folder…"))
         button.setDefault(True)
         button.setMinimumHeight(34)
         button.clicked.connect(self._choose)
-        privacy = QLabel("Everything stays on this computer. The first run downloads the search models "
-                         "(about 450 MB) once.")
+        privacy = QLabel(self.tr("Everything stays on this computer. The search models are downloaded once; "
+                                 "your photos can be browsed meanwhile."))
         privacy.setEnabled(False)  # the palette's quiet text colour, in light and dark themes
         layout = QVBoxLayout(self)
         layout.addStretch(1)
@@ -48,6 +48,6 @@ class WelcomePage(QWidget):
         layout.addStretch(2)
 
     def _choose(self) -> None:
-        folder = QFileDialog.getExistingDirectory(self, "Add a photo folder")
+        folder = QFileDialog.getExistingDirectory(self, self.tr("Add a photo folder"))
         if folder:
             self.folder_chosen.emit(folder)

@@ -29,6 +29,10 @@ log = logging.getLogger(__name__)
 
 ProgressFn = Callable[[DownloadProgress], None]
 
+auto_download = True
+"""Whether loading a model may download what is missing (the command line: yes, with a bar on
+stderr). The window turns it off: there a download starts from its first-run panel."""
+
 
 __all__ = ["DownloadCancelled", "ProgressFn", "download", "download_dir", "ensure", "find_in_models_dir", "locate",
            "offline", "sha256_of"]
@@ -341,6 +345,8 @@ def ensure(
             need.append(spec)
         else:
             found[spec] = where
+    if need and not auto_download:
+        raise ModelUnavailable(f"{what} are not on this computer yet; {hint}")
     if need:
         close: Callable[[], None] | None = None
         if progress is None:

@@ -26,6 +26,8 @@ class GridItem:
     path: str
     score: float | None = None
     date: float | None = None
+    matched: tuple[str, ...] = ()
+    """Why a search found it: 'folder', 'filename', 'person', 'meaning' (Hit.matched)."""
 
 
 def rows_by_id(items: list[GridItem]) -> dict[int, int]:
@@ -214,7 +216,7 @@ class SearchController:
 
     @staticmethod
     def hit_items(hits: Iterable[Hit], order: int = SORT_RELEVANCE) -> list[GridItem]:
-        items = [GridItem(h.photo_id, h.path, h.score, h.taken_at) for h in hits]
+        items = [GridItem(h.photo_id, h.path, h.score, h.taken_at, tuple(h.matched)) for h in hits]
         if order == SORT_NEWEST:
             items.sort(key=lambda it: it.date or 0, reverse=True)
         elif order == SORT_OLDEST:

@@ -15,6 +15,7 @@ import numpy as np
 from PySide6.QtCore import (
     QItemSelection,
     QItemSelectionModel,
+    QLocale,
     QModelIndex,
     QPersistentModelIndex,
     QPoint,
@@ -132,8 +133,17 @@ class PhotoModel(QStringListModel):
                 lines.append(f"score {it.score:.3f}")
             if it.date:
                 lines.append(time.strftime("%Y-%m-%d %H:%M", time.localtime(it.date)))
+            if it.matched:
+                lines.append(self.why_matched(it.matched))
             return "\n".join(lines)
         return None
+
+    def why_matched(self, matched: tuple[str, ...]) -> str:
+        """'Found by: folder name, meaning' in the tooltip of a search result."""
+        names = {"folder": self.tr("folder name"), "filename": self.tr("file name"), "person": self.tr("person’s name"),
+                 "meaning": self.tr("what the photo shows")}
+        return self.tr("Found by: {reasons}").format(
+            reasons=QLocale().createSeparatedList([names.get(m, m) for m in matched]))
 
     def _thumb_ready(self, photo_id: int) -> None:
         row = self._row_of.get(photo_id)

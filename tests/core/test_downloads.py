@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 from huggingface_hub import constants as hub_constants
 
+from photoindex.core.models import weights
 from photoindex.core.models.registry import ModelFile
 from photoindex.core.models.weights import DownloadCancelled, download, download_dir, ensure, locate, offline
 from photoindex.core.types import DownloadProgress, ModelUnavailable
@@ -26,6 +27,7 @@ def hub_env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
     monkeypatch.setenv("HF_HOME", str(tmp_path / "hf"))
     monkeypatch.setenv("HF_HUB_OFFLINE", "0")
+    monkeypatch.setattr(weights, "auto_download", True)  # a window in this process turns it off
     monkeypatch.setattr(hub_constants, "HF_HUB_OFFLINE", False)  # read by the hub once, at import
     monkeypatch.delenv("TRANSFORMERS_OFFLINE", raising=False)
     with fake_hub({(REPO, "weights.bin"): BIG, (REPO, "config.json"): SMALL}) as hub:

@@ -10,6 +10,7 @@ import pytest
 from huggingface_hub import constants as hub_constants
 
 from photoindex.core.library import Library
+from photoindex.core.models import weights
 from photoindex.core.models.registry import YUNET
 from photoindex.core.types import DownloadCancelled, DownloadProgress, ModelUnavailable
 from tests.conftest import SHARED_ASSETS
@@ -24,6 +25,7 @@ def lib(tmp_path: Path, tiny_settings, monkeypatch: pytest.MonkeyPatch):
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
     monkeypatch.setenv("HF_HOME", str(tmp_path / "hf"))
     (tmp_path / "empty").mkdir()
+    monkeypatch.setattr(weights, "auto_download", True)  # a window in this process turns it off
     library = Library(tiny_settings.with_(faces=True, models_dir=tmp_path / "empty", file=tmp_path / "settings.toml"))
     yield library
     library.close()

@@ -345,6 +345,8 @@ def ensure(
             need.append(spec)
         else:
             found[spec] = where
+    if need and offline():
+        raise ModelUnavailable(f"{what} are not on this computer and downloads are off (HF_HUB_OFFLINE); {hint}")
     if need and not auto_download:
         raise ModelUnavailable(f"{what} are not on this computer yet; {hint}")
     if need:

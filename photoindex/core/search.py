@@ -145,7 +145,8 @@ def plan_query(terms: list[Term], names: NameIndex, analyse: bool = True) -> Pla
                 plan.excluded += others
                 continue
             if people:
-                plan.people.append(people)
+                if people not in plan.people:  # 'Kim Seoyeon': two words, one person
+                    plan.people.append(people)
                 drop.add(word)
             elif others:
                 plan.boosts.append(others)

@@ -66,3 +66,43 @@ def test_a_weight_that_is_not_a_sane_number_is_one_clear_error() -> None:
     for bad in ("9" * 400 + ":sunset", "1001:sunset"):
         with pytest.raises(PhotoindexError, match="weight"):
             parse_query(f"beach + {bad}")
+
+
+def _names():
+    from photoindex.core.textmatch import NameIndex
+
+    rows = [(1, "/p/2019 제주도 여행", "바다.jpg"), (2, "/p/2019 제주도 여행", "귤.jpg"), (3, "/p/가족", "IMG_1005.jpg"),
+            (4, "/p/Beach Days", "beach.jpg"), (5, "/p/x", "IMG_1006.jpg")]
+    return NameIndex.build(rows, ["/p"], [(7, "민지"), (8, "Kim Seoyeon")])
+
+
+def test_names_leave_the_query_for_filters_and_the_rest_goes_to_clip() -> None:
+    from photoindex.core.search import plan_query
+
+    names = _names()
+    plan = plan_query(parse_query("민지 바닷가"), names)
+    assert plan.people == [{7}] and [t.text for t in plan.clip_terms] == ["바닷가"]
+    plan = plan_query(parse_query("민지의 사진"), names)  # 민지's photos: nothing left for CLIP
+    assert plan.people == [{7}] and plan.clip_terms == []
+    plan = plan_query(parse_query("제주도에서 찍은 사진"), names)  # a folder's words stay: they mean something
+    assert [m.label for ms in plan.boosts for m in ms] == ["2019 제주도 여행"]
+    assert [t.text for t in plan.clip_terms] == ["제주도에서 찍은 사진"]
+    plan = plan_query(parse_query("IMG_1005 + 2:sunset"), names)  # a camera file name means nothing to CLIP
+    assert [(m.kind, m.label) for ms in plan.boosts for m in ms] == [("filename", "IMG_1005")]
+    assert [(t.text, t.weight) for t in plan.clip_terms] == [("sunset", 2.0)]
+    plan = plan_query(parse_query("beach"), names)  # beach.jpg and 'Beach Days': the word still goes to CLIP
+    assert {m.kind for ms in plan.boosts for m in ms} == {"folder", "filename"}
+    assert [t.text for t in plan.clip_terms] == ["beach"]
+    plan = plan_query(parse_query("kim seoyeon + 바다 - 민지"), names)
+    assert plan.people == [{8}] and plan.excluded_people == {7}
+    assert [(t.text, t.weight) for t in plan.clip_terms] == [("바다", 1.0)]  # 민지 leaves out her photos
+
+
+def test_queries_without_names_plan_exactly_as_parsed() -> None:
+    from photoindex.core.search import plan_query
+
+    names = _names()
+    for query in ("강아지 + 2:노을 - 사람", "dog in the park at sunset - people", "해변의 일몰 - 사람", "img"):
+        terms = parse_query(query)
+        plan = plan_query(terms, names)
+        assert plan.matches == [] and plan.clip_terms == terms and not plan.people and not plan.boosts, query

@@ -452,13 +452,17 @@ def map_meta(catalog: Catalog, ids: Any) -> dict[int, dict[str, Any]]:
     id_list = [int(i) for i in ids]
     photos = catalog.photos(id_list)
     people: dict[int, int] = {}
+    names: dict[int, str | None] = {}
     try:
         rows = catalog.conn.execute(
-            "SELECT f.photo_id, f.person_id FROM faces f JOIN people p ON p.id = f.person_id"
+            "SELECT f.photo_id, f.person_id, p.name FROM faces f JOIN people p ON p.id = f.person_id"
             " WHERE p.hidden = 0 ORDER BY f.w * f.h ASC"
         )
-        people = {int(photo): int(person) for photo, person in rows}  # the largest face wins
+        for photo, person, name in rows:
+            people[int(photo)] = int(person)  # the largest face wins
+            names[int(person)] = name
     except Exception:  # a catalog without faces: no people to colour by
+        log.debug("no people to colour the map by", exc_info=True)
         people = {}
     out: dict[int, dict[str, Any]] = {}
     for pid in id_list:
@@ -469,5 +473,7 @@ def map_meta(catalog: Catalog, ids: Any) -> dict[int, dict[str, Any]]:
                 year = datetime.fromtimestamp(p.date).year
             except (OverflowError, OSError, ValueError):
                 year = None
-        out[pid] = {"path": p.path if p is not None else None, "year": year, "person": people.get(pid)}
+        person = people.get(pid)
+        out[pid] = {"path": p.path if p is not None else None, "year": year, "person": person,
+                    "person_name": names.get(person) if person is not None else None}
     return out

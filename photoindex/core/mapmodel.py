@@ -10,7 +10,9 @@ from __future__ import annotations
 import colorsys
 import hashlib
 import os
+from collections import Counter
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
@@ -26,6 +28,54 @@ def folder_color(folder: str) -> Rgb:
     h = int.from_bytes(hashlib.blake2b(folder.encode("utf-8", "surrogatepass"), digest_size=4).digest(), "big")
     r, g, b = colorsys.hsv_to_rgb((h % 3600) / 3600.0, 0.65, 0.95)
     return int(r * 255), int(g * 255), int(b * 255)
+
+
+LEGEND_ROWS = 8
+"""Folders or people named in the map's legend; the rest are counted together."""
+
+
+@dataclass(frozen=True)
+class LegendEntry:
+    """One row of the map's legend. kind: 'folder', 'person' (label the name, or None when
+    unnamed), 'year', 'other' (the rest, counted), 'none' (no folder/person/year known)."""
+
+    kind: str
+    label: str | None
+    argb: int
+    count: int
+
+
+def _top_legend(keys: Sequence[Any], kind: str, colour_of: Callable[[Any], int],
+                label_of: Callable[[Any], str | None]) -> list[LegendEntry]:
+    counts = Counter(keys)
+    unknown = counts.pop(None, 0)
+    top = counts.most_common(LEGEND_ROWS)
+    out = [LegendEntry(kind, label_of(key), int(colour_of(key)), n) for key, n in top]
+    rest = sum(counts.values()) - sum(n for _k, n in top)
+    if rest:
+        out.append(LegendEntry("other", None, DIM, rest))
+    if unknown:
+        out.append(LegendEntry("none", None, DIM, unknown))
+    return out
+
+
+def year_legend(years: np.ndarray) -> list[LegendEntry]:
+    """The years along the colour ramp: every year when there are few, else evenly spaced ones."""
+    known = years[years > 0]
+    out: list[LegendEntry] = []
+    if len(known):
+        lo, hi = int(known.min()), int(known.max())
+        distinct, counts = np.unique(known.astype(np.int64), return_counts=True)
+        shown = distinct if len(distinct) <= LEGEND_ROWS else np.unique(
+            np.round(np.linspace(lo, hi, LEGEND_ROWS - 1)).astype(np.int64))
+        colours = ramp((shown - lo) / (hi - lo if hi > lo else 1.0))
+        by_year = dict(zip(distinct.tolist(), counts.tolist(), strict=True))
+        out = [LegendEntry("year", str(int(y)), int(c), int(by_year.get(int(y), 0)))
+               for y, c in zip(shown.tolist(), colours.tolist(), strict=True)]
+    unknown = int((years <= 0).sum())
+    if unknown:
+        out.append(LegendEntry("none", None, 0xFF808080, unknown))
+    return out
 
 
 class SpatialGrid:
@@ -131,15 +181,39 @@ class MapPoints:
         if known.any():
             lo_y, hi_y = years[known].min(), years[known].max()
             year_cols[known] = ramp((years[known] - lo_y) / (hi_y - lo_y if hi_y > lo_y else 1.0))
+        folders = [os.path.dirname(self.paths[pid]) if pid in self.paths else None for pid in pids]
+        persons = [(meta.get(pid) or {}).get("person") for pid in pids]
+        names = {m.get("person"): m.get("person_name") for m in meta.values() if m and m.get("person") is not None}
+
+        def person_argb(person: Any) -> int:
+            return folder_argb(f"person:{person}")
+
         self.colours = {
-            "Folder": keyed_colours([os.path.dirname(self.paths.get(pid, "")) for pid in pids], folder_argb),
+            "Folder": keyed_colours([f if f is not None else "" for f in folders], folder_argb),
             "Year": year_cols,
-            "Person": keyed_colours([(meta.get(pid) or {}).get("person") for pid in pids],
-                                     lambda person: folder_argb(f"person:{person}")),
+            "Person": keyed_colours(persons, person_argb),
+        }
+        self.legends: dict[str, list[LegendEntry]] = {
+            "Folder": _top_legend(folders, "folder", folder_argb, lambda f: f),
+            "Year": year_legend(years),
+            "Person": _top_legend(persons, "person", person_argb, names.get),
         }
 
     def __len__(self) -> int:
         return len(self.ids)
+
+    def neighbours(self, photo_id: int, k: int = 100) -> list[int]:
+        """The photo and the k photos nearest to it on the map, nearest first (a preview opened
+        from the map steps through these)."""
+        rows, found = self.rows_of(np.array([photo_id], dtype=np.int64))
+        if not found[0]:
+            return [int(photo_id)]
+        d = ((self.xy - self.xy[rows[0]]) ** 2).sum(axis=1)
+        k = min(k + 1, len(d))
+        near = np.argpartition(d, k - 1)[:k] if k < len(d) else np.arange(len(d))
+        near = near[np.lexsort((self.ids[near], d[near]))]
+        out = [int(photo_id)] + [int(i) for i in self.ids[near] if int(i) != photo_id]
+        return out[:k]
 
     def rows_of(self, photo_ids: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """(row of each photo id in this map, whether it is in it at all)."""

@@ -16,7 +16,19 @@ from collections import OrderedDict
 from typing import Any
 
 import numpy as np
-from PySide6.QtCore import QObject, QPoint, QPointF, QRect, QRunnable, Qt, QThread, QThreadPool, Signal
+from PySide6.QtCore import (
+    QDate,
+    QLocale,
+    QObject,
+    QPoint,
+    QPointF,
+    QRect,
+    QRunnable,
+    Qt,
+    QThread,
+    QThreadPool,
+    Signal,
+)
 from PySide6.QtGui import QColor, QFont, QImage, QPainter, QPainterPath, QPen, QPixmap, QPolygonF
 from PySide6.QtWidgets import (
     QApplication,
@@ -25,6 +37,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QProgressBar,
     QPushButton,
+    QSizePolicy,
     QVBoxLayout,
     QWidget,
 )
@@ -40,7 +53,10 @@ CACHE_SIZE = 3000
 HOVER_PX = 256
 MAX_CELL_PX = 2000.0  # the deepest zoom: one photo's share of the map fills the screen
 COLOR_MODES = ("Folder", "Year", "Person", "Search score")
+"""Keys of the colour modes (MapPoints.colours); the combo box shows them translated."""
 SPACES = (("Meaning", "clip"), ("Look", "dino"))
+NEIGHBOURS = 100
+"""A preview opened from the map steps through the clicked photo and this many nearest ones."""
 SCORE_MODE = COLOR_MODES.index("Search score")
 ASYNC_FROM = 20_000  # above this many points, re-sorting the grid for a search leaves the GUI thread
 
@@ -132,6 +148,10 @@ class MapCanvas(QWidget):
         self.pool = QThreadPool(self)
         self.pool.setMaxThreadCount(2)
         self.last_paint_info: dict[str, int] = {}
+        self.fitted = True
+        """The whole map is in view (fit() was the last move): a resize fits it again."""
+        self.legend_rect = QRect()
+        self.legend_painted = 0
 
     # -- geometry --------------------------------------------------------------------------------
 
@@ -164,6 +184,7 @@ class MapCanvas(QWidget):
                 break
         c = (lo + hi) / 2
         self.offset = QPointF(self.width() / 2 - c[0] * self.scale, self.height() / 2 - c[1] * self.scale)
+        self.fitted = True
         self.update()
 
     def to_screen(self, xy: np.ndarray) -> np.ndarray:
@@ -177,11 +198,18 @@ class MapCanvas(QWidget):
         self.offset = QPointF(around.x() - (around.x() - self.offset.x()) * f,
                               around.y() - (around.y() - self.offset.y()) * f)
         self.scale = new
+        self.fitted = False
         self.update()
 
     def pan(self, dx: float, dy: float) -> None:
         self.offset += QPointF(dx, dy)
+        self.fitted = False
         self.update()
+
+    def resizeEvent(self, event: Any) -> None:
+        super().resizeEvent(event)
+        if self.fitted:  # the user had the whole map in view: keep it so
+            self.fit()
 
     def set_points(self, points: MapPoints) -> None:
         """Show prepared points (O(1) here: the grid and the float32 copy were made with them)."""
@@ -292,7 +320,38 @@ class MapCanvas(QWidget):
             painter.setPen(QPen(QColor(120, 180, 255), 1.5, Qt.PenStyle.DashLine))
             painter.setBrush(QColor(120, 180, 255, 40))
             painter.drawPolygon(QPolygonF(self._lasso))
+        self.legend_painted = self._draw_legend(painter) if len(self.xy) else 0
         self.last_paint_info = info
+
+    def _draw_legend(self, painter: QPainter) -> int:
+        """What the colours mean, in the lower left corner: a swatch and a label per row."""
+        rows = self.view.legend_rows()
+        if not rows:
+            self.legend_rect = QRect()
+            return 0
+        painter.save()
+        font = QFont(painter.font())
+        font.setPointSizeF(max(7.0, font.pointSizeF() * 0.9))
+        painter.setFont(font)
+        fm = painter.fontMetrics()
+        line = fm.height() + 4
+        width = min(max(fm.horizontalAdvance(text) for text, _c in rows) + 34, max(120, self.width() // 2))
+        box = QRect(10, self.height() - 10 - line * len(rows) - 10, width, line * len(rows) + 10)
+        path = QPainterPath()
+        path.addRoundedRect(box, 6, 6)
+        painter.fillPath(path, QColor(12, 13, 16, 210))
+        for k, (text, colour) in enumerate(rows):
+            y = box.y() + 5 + k * line
+            painter.setPen(Qt.PenStyle.NoPen)
+            painter.setBrush(colour)
+            painter.drawEllipse(QRect(box.x() + 9, y + (line - 10) // 2, 10, 10))
+            painter.setPen(QColor(225, 227, 232))
+            painter.drawText(QRect(box.x() + 26, y, box.width() - 32, line),
+                             Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter,
+                             fm.elidedText(text, Qt.TextElideMode.ElideMiddle, box.width() - 32))
+        painter.restore()
+        self.legend_rect = box
+        return len(rows)
 
     def _draw_hover(self, painter: QPainter) -> None:
         """A larger thumbnail of the photo under the cursor, beside it and inside the widget."""
@@ -537,7 +596,8 @@ class MapView(QWidget):
         self.paths: dict[int, str] = self.points.paths
         self.scores: dict[int, float] = {}
         self.world_cell = 1.0
-        self.empty_text = "No map yet: index some photos, then compute the map."
+        self.empty_text = self.tr("No map yet: index some photos, then compute the map.")
+        self._colour_before_search = 0
         self.worker: _LayoutWorker | None = None
         self.runner = TaskRunner(1, self)  # catalog reads and sorting, in order, off the GUI thread
         self.runner.pool.setExpiryTimeout(-1)  # one thread for the view's life: one catalog connection
@@ -545,32 +605,42 @@ class MapView(QWidget):
         self.loading = False
         self._last_phase = ""
 
-        self.compute_btn = QPushButton("Compute map")
-        self.compute_btn.setToolTip("Lay out the whole library again (new photos are placed automatically)")
+        self.compute_btn = QPushButton(self.tr("Compute map"))
+        self.compute_btn.setToolTip(self.tr("Lay out the whole library again (new photos are placed automatically)"))
         self.compute_btn.clicked.connect(lambda: self.compute(full=True))
-        self.cancel_btn = QPushButton("Cancel")
-        self.cancel_btn.setToolTip("Stop computing the map; the map shown stays as it is")
+        self.fit_btn = QPushButton(self.tr("Fit"))
+        self.fit_btn.setToolTip(self.tr("Show the whole map (0)"))
+        self.fit_btn.clicked.connect(lambda: self.canvas.fit())
+        self.cancel_btn = QPushButton(self.tr("Cancel"))
+        self.cancel_btn.setToolTip(self.tr("Stop computing the map; the map shown stays as it is"))
         self.cancel_btn.clicked.connect(self.cancel)
         self.cancel_btn.hide()
         self.space_box = QComboBox()
-        for label, key in SPACES:
-            self.space_box.addItem(label, key)
+        space_labels = {"clip": self.tr("Meaning"), "dino": self.tr("Look")}
+        for _label, key in SPACES:
+            self.space_box.addItem(space_labels[key], key)
         self.space_box.setCurrentIndex(max(0, self.space_box.findData(space)))
-        self.space_box.setToolTip("Meaning: photos about the same thing sit together (CLIP).\n"
-                                  "Look: photos that look alike sit together (DINOv2).")
+        self.space_box.setToolTip(self.tr("Meaning: photos about the same thing sit together (CLIP).\n"
+                                          "Look: photos that look alike sit together (DINOv2)."))
         self.space_box.currentIndexChanged.connect(self._space_changed)
         self.color_box = QComboBox()
-        self.color_box.addItems(list(COLOR_MODES))
+        mode_labels = {"Folder": self.tr("Folder"), "Year": self.tr("Year"), "Person": self.tr("Person"),
+                       "Search score": self.tr("Search score")}
+        for mode in COLOR_MODES:
+            self.color_box.addItem(mode_labels[mode], mode)
         self.color_box.currentIndexChanged.connect(lambda _i: self._recolor())
         self.status = QLabel("")
+        # A long note must never widen the window (and move a fitted map under the user).
+        self.status.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
         self.progress = QProgressBar(maximumWidth=200)
         self.progress.hide()
         bar = QHBoxLayout()
         bar.addWidget(self.compute_btn)
         bar.addWidget(self.cancel_btn)
-        bar.addWidget(QLabel("Arrange by"))
+        bar.addWidget(self.fit_btn)
+        bar.addWidget(QLabel(self.tr("Arrange by")))
         bar.addWidget(self.space_box)
-        bar.addWidget(QLabel("Colour by"))
+        bar.addWidget(QLabel(self.tr("Colour by")))
         bar.addWidget(self.color_box)
         bar.addWidget(self.progress)
         bar.addWidget(self.status, 1)
@@ -580,6 +650,7 @@ class MapView(QWidget):
         layout.addLayout(bar)
         layout.addWidget(self.canvas, 1)
         self.canvas.photoActivated.connect(self.photoActivated)
+        self.legend_shown = True
         self.canvas.contextMenuRequested.connect(self.contextMenuRequested)
         self.canvas.selectionChanged.connect(self.selectionChanged)
         self._user_cancelled = False
@@ -614,7 +685,7 @@ class MapView(QWidget):
         if paths is not None:
             meta = {int(k): {"path": v} for k, v in paths.items()}
         self.show_points(MapPoints(ids, xy, meta))
-        self.status.setText(f"{len(ids):,} photos")
+        self.status.setText(self.tr("%n photos", "", len(ids)))
 
     def show_points(self, points: MapPoints) -> None:
         """Swap prepared points in (cheap: arrays only)."""
@@ -629,13 +700,54 @@ class MapView(QWidget):
             c.fit()
         c.update()
 
+    def neighbours(self, photo_id: int, k: int = NEIGHBOURS) -> list[int]:
+        """The photo and its nearest photos on the map, nearest first: what a preview opened
+        from the map steps through (not a preview of that photo alone)."""
+        return self.points.neighbours(photo_id, k)
+
     def set_scores(self, scores: dict[int, float]) -> None:
-        """Colour points by a search's score (others dimmed) so a search lights up its region."""
+        """Colour points by a search's score (others dimmed) so a search lights up its region;
+        no scores (the search was cleared): back to the colours chosen before it."""
         self.scores = dict(scores)
-        if scores and self.color_box.currentIndex() != SCORE_MODE:
+        current = self.color_box.currentIndex()
+        if scores and current != SCORE_MODE:
+            self._colour_before_search = current
             self.color_box.setCurrentIndex(SCORE_MODE)  # triggers _recolor
+        elif not scores and current == SCORE_MODE:
+            self.color_box.setCurrentIndex(self._colour_before_search)
         else:
             self._recolor()
+
+    def legend_rows(self) -> list[tuple[str, QColor]]:
+        """(text, colour) per row of the legend for the current colour mode."""
+        if not self.legend_shown or not len(self.points):
+            return []
+        mode = COLOR_MODES[self.color_box.currentIndex()]
+        loc = QLocale()
+        if mode == "Search score":
+            if not self.scores:
+                return [(self.tr("No search: search to light up its photos"), QColor.fromRgba(0xFF3A3D45))]
+            return [(self.tr("Best match"), QColor(252, 230, 90)), (self.tr("Good match"), QColor(190, 60, 110)),
+                    (self.tr("Weak match"), QColor(58, 62, 82)), (self.tr("Not found by the search"),
+                                                                   QColor.fromRgba(0xFF3A3D45))]
+        rows = []
+        for e in self.points.legends.get(mode, []):
+            count = self.tr("%n photos", "", e.count)
+            if e.kind == "folder":
+                text = self.tr("{folder} ({count})").format(folder=os.path.basename(e.label) or e.label, count=count)
+            elif e.kind == "person":
+                text = self.tr("{name} ({count})").format(name=e.label or self.tr("Unnamed"), count=count)
+            elif e.kind == "year":
+                year = loc.toString(QDate(int(e.label), 1, 1), "yyyy")
+                text = self.tr("{year} ({count})").format(year=year, count=count) if e.count else year
+            elif e.kind == "other":
+                text = {"Folder": self.tr("Other folders ({count})"),
+                        "Person": self.tr("Other people ({count})")}.get(mode, "{count}").format(count=count)
+            else:
+                text = {"Folder": self.tr("No folder ({count})"), "Year": self.tr("Date unknown ({count})"),
+                        "Person": self.tr("No one recognised ({count})")}.get(mode, "{count}").format(count=count)
+            rows.append((text, QColor.fromRgba(e.argb)))
+        return rows
 
     def _recolor(self) -> None:
         c, points = self.canvas, self.points
@@ -667,7 +779,7 @@ class MapView(QWidget):
         token, library, space = self._tokens["load"], self.library, self.space
         self.loading = True
         if not len(self.points):
-            self.status.setText("Loading the map…")
+            self.status.setText(self.tr("Loading the map…"))
         self.runner.submit(lambda: _load_map(library, space),
                            lambda result: self._map_loaded(token, space, result),
                            lambda message: self._load_failed(token, message))
@@ -681,15 +793,19 @@ class MapView(QWidget):
         self.show_points(points)
         if refit:
             self.canvas.fit()
-        note = f"{st['placed']:,} photos"
+        loc = QLocale()
+        parts = [self.tr("%n photos", "", st["placed"])]
         if st["missing"]:
-            note += f" · placing {st['missing']:,} new" if self.worker is not None else f" · {st['missing']:,} not placed yet"
+            parts.append(self.tr("placing %n new", "", st["missing"]) if self.worker is not None
+                         else self.tr("%n not placed yet", "", st["missing"]))
         suggest = bool(st["recompute_suggested"] and st["full_count"])
         if suggest:
-            note += f" · {st['changed_since_full']:.0%} changed since the last layout: Recompute map to refresh"
+            parts.append(self.tr("{percent} changed since the last layout: Recompute map to refresh").format(
+                percent=loc.toString(round(st["changed_since_full"] * 100)) + "%"))
         if self._last_phase == "cancelled":
-            note += " · computing was cancelled"
-        self.compute_btn.setText("Recompute map" if st["full_count"] else "Compute map")
+            parts.append(self.tr("computing was cancelled"))
+        note = " · ".join(parts)
+        self.compute_btn.setText(self.tr("Recompute map") if st["full_count"] else self.tr("Compute map"))
         font = self.compute_btn.font()
         font.setBold(suggest)
         self.compute_btn.setFont(font)
@@ -706,7 +822,7 @@ class MapView(QWidget):
         if token != self._tokens["load"]:
             return
         self.loading = False
-        self.status.setText(f"Could not read the map: {message}")
+        self.status.setText(self.tr("Could not read the map: {message}").format(message=message))
 
     def _space_changed(self, _index: int) -> None:
         space = self.space_box.currentData()
@@ -720,7 +836,7 @@ class MapView(QWidget):
         self._refit = True
         if self.worker is not None:  # it computes the other space's map: stop it, then load this one
             self.worker.cancel.set()
-            self.status.setText("Switching…")
+            self.status.setText(self.tr("Switching…"))
             return  # _on_done reloads
         self.reload()
 
@@ -739,7 +855,8 @@ class MapView(QWidget):
         self.cancel_btn.setEnabled(True)
         self.progress.setRange(0, 0)
         self.progress.show()
-        self.status.setText("Computing the map…" if full or not len(self.points) else "Placing new photos…")
+        self.status.setText(self.tr("Computing the map…") if full or not len(self.points) else
+                            self.tr("Placing new photos…"))
         self.worker.start()
 
     def cancel(self) -> None:
@@ -747,7 +864,7 @@ class MapView(QWidget):
             self._user_cancelled = True
             self.worker.cancel.set()
             self.cancel_btn.setEnabled(False)
-            self.status.setText("Cancelling…")
+            self.status.setText(self.tr("Cancelling…"))
 
     def _on_progress(self, done: int, total: int) -> None:
         self.progress.setRange(0, max(total, 1))
@@ -766,7 +883,7 @@ class MapView(QWidget):
             self._last_phase = ""
         elif phase.startswith("error"):
             self._last_phase = "error"
-            self.status.setText(f"Map failed: {phase[7:]}")
+            self.status.setText(self.tr("Map failed: {reason}").format(reason=phase[7:]))
             return
         else:
             self._last_phase = "cancelled" if phase == "cancelled" and self._user_cancelled else phase

@@ -391,3 +391,115 @@ def test_zoomed_in_on_empty_space(view, qtbot):
         assert c.last_paint_info == {"visible": 0, "thumbs": 0}
     qtbot.mouseMove(c, QPoint(100, 100))
     assert c.hover_pid is None
+
+
+def test_legend_names_the_year_folder_and_person_colours(view, qtbot):
+    from photoindex.gui.map_view import COLOR_MODES
+
+    c = view.canvas
+
+    def rows():
+        return [(text, colour.rgba()) for text, colour in view.legend_rows()]
+
+    view.color_box.setCurrentIndex(COLOR_MODES.index("Folder"))
+    folder_rows = rows()
+    assert [t for t, _ in folder_rows] == ["f0 (100 photos)", "f1 (100 photos)", "f2 (100 photos)"]
+    assert [rgba for _, rgba in folder_rows] == [int(c.colors[0]), int(c.colors[100]), int(c.colors[200])]
+    view.color_box.setCurrentIndex(COLOR_MODES.index("Year"))
+    year_rows = rows()
+    assert [t for t, _ in year_rows] == ["2000 (100 photos)", "2001 (100 photos)", "2002 (100 photos)"]
+    assert [rgba for _, rgba in year_rows] == [int(c.colors[0]), int(c.colors[100]), int(c.colors[200])]
+    view.color_box.setCurrentIndex(COLOR_MODES.index("Person"))
+    person_rows = rows()
+    assert person_rows[0] == ("Unnamed (50 photos)", int(c.colors[0]))
+    assert person_rows[1] == ("No one recognised (250 photos)", int(c.colors[60]))
+    # The legend is painted in the lower left corner, over the map.
+    view.grab()
+    assert c.legend_painted == 2
+    box = c.legend_rect
+    assert box.left() < 40 and box.bottom() > c.height() - 40 and box.height() >= 2 * c.fontMetrics().height()
+    view.set_scores({1000: 1.0})
+    assert "Best match" in [t for t, _ in rows()]
+
+
+def test_a_named_person_in_the_legend(qtbot):
+    view = MapView(None, auto_compute=False)
+    qtbot.addWidget(view)
+    ids = np.arange(20)
+    xy = np.random.default_rng(1).normal(size=(20, 2))
+    meta = {int(i): {"path": f"/p/가족/{i}.jpg", "year": None, "person": 3 if i < 12 else 4,
+                     "person_name": "민아" if i < 12 else None} for i in ids}
+    view.set_layout(ids, xy, meta)
+    from photoindex.gui.map_view import COLOR_MODES
+
+    view.color_box.setCurrentIndex(COLOR_MODES.index("Person"))
+    assert [t for t, _ in view.legend_rows()] == ["민아 (12 photos)", "Unnamed (8 photos)"]
+    view.color_box.setCurrentIndex(COLOR_MODES.index("Year"))
+    assert [t for t, _ in view.legend_rows()] == ["Date unknown (20 photos)"]
+
+
+def test_fit_button_after_panning_zooming_and_resizing(view, qtbot):
+    c = view.canvas
+    assert c.fitted
+    fitted = (c.scale, c.offset.x(), c.offset.y())
+    c.pan(150, -90)
+    c.zoom(3.0, QPointF(100, 100))
+    assert not c.fitted and (c.scale, c.offset.x(), c.offset.y()) != fitted
+    view.fit_btn.click()
+    assert c.fitted and (c.scale, c.offset.x(), c.offset.y()) == pytest.approx(fitted)
+    # Fitted, a resize keeps the whole map in view.
+    view.resize(500, 420)
+    qtbot.waitUntil(lambda: c.width() < 600)
+    assert len(c.visible()) == len(c.ids)
+    s = c.to_screen(c.xy)
+    assert s[:, 0].min() >= 0 and s[:, 0].max() <= c.width() and s[:, 1].max() <= c.height()
+    # Panned away, a resize leaves the view alone; Fit brings the whole map back.
+    c.pan(400, 0)
+    view.resize(700, 560)
+    qtbot.waitUntil(lambda: c.width() > 600)
+    assert len(c.visible()) < len(c.ids)
+    view.fit_btn.click()
+    assert len(c.visible()) == len(c.ids)
+
+
+def test_cleared_search_leaves_no_stale_colouring(view, qtbot):
+    from photoindex.gui.map_view import COLOR_MODES
+
+    view.color_box.setCurrentIndex(COLOR_MODES.index("Year"))
+    year_colours = view.canvas.colors.copy()
+    view.set_scores({1000 + k: k / 100 for k in range(100)})
+    assert COLOR_MODES[view.color_box.currentIndex()] == "Search score"
+    view.set_scores({})  # the search was cleared
+    assert COLOR_MODES[view.color_box.currentIndex()] == "Year", "back to the colours chosen before"
+    assert np.array_equal(view.canvas.colors, year_colours)
+
+
+def test_neighbours_on_the_map_nearest_first(view):
+    c = view.canvas
+    pid = 1005
+    near = view.neighbours(pid, 10)
+    assert near[0] == pid and len(near) == 11 and len(set(near)) == 11
+    i = {int(p): k for k, p in enumerate(c.ids)}
+    d = [float(((c.xy[i[p]] - c.xy[i[pid]]) ** 2).sum()) for p in near]
+    assert d == sorted(d)
+    assert all(1000 <= p < 1100 for p in near), "its own cluster"
+    others = [p for p in c.ids.tolist() if p not in near]
+    assert min(((c.xy[i[p]] - c.xy[i[pid]]) ** 2).sum() for p in others) >= d[-1]
+    assert view.neighbours(99999) == [99999]
+
+
+def test_a_click_on_the_map_previews_its_neighbours(qtbot, window):
+    from photoindex.gui.main_window import PAGE_MAP
+
+    map_view = window.page(PAGE_MAP)  # made, not shown: it keeps the layout given here
+    rng = np.random.default_rng(3)
+    ids = np.arange(500, 560)
+    xy = rng.normal(size=(60, 2))
+    map_view.set_layout(ids, xy, {int(p): {"path": f"/nowhere/{p}.jpg"} for p in ids})
+    map_view.canvas.photoActivated.emit(510)
+    preview = window.preview
+    assert preview.photo_ids == map_view.neighbours(510) and len(preview.photo_ids) == 60
+    assert preview.current_id == 510 and preview.position.text().startswith("1 of 60")
+    qtbot.waitUntil(lambda: "no longer in the library" in preview.canvas.message, timeout=20000)
+    preview.pool.waitForDone(10000)
+    preview.close()

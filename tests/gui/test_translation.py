@@ -278,7 +278,8 @@ def untranslated(found: list[tuple[str, str]], user_data: list[str]) -> list[str
 
 def _library(root: Path) -> list[Path]:
     """Korean and English names, an exact copy (a duplicate group) and a broken file (a failure)."""
-    names = ["바다 여행", "가족 사진", "제주도 일출", "Beach day", "Mountains", "강아지 산책"]
+    names = ["바다 여행", "가족 사진", "제주도 일출", "Beach day", "Mountains", "강아지 산책", "서울 야경", "꽃 축제",
+             "Camping"]
     paths = [save_jpeg(root / "2019 여름" / f"{name}.jpg", scene(i)) for i, name in enumerate(names)]
     copy = root / "Backup" / "Beach day copy.jpg"
     copy.parent.mkdir(parents=True)
@@ -307,7 +308,7 @@ def test_every_visible_string_is_korean(qtbot, korean, window, tmp_path: Path) -
     _library(root)
     window.add_folder(str(root))
     qtbot.waitUntil(lambda: window.worker is not None and window.worker.isFinished(), timeout=WAIT)
-    qtbot.waitUntil(lambda: len(window.model.items) >= 7, timeout=WAIT)
+    qtbot.waitUntil(lambda: len(window.model.items) >= 10, timeout=WAIT)
     data = _user_data(root, window)
     seen: dict[str, list[tuple[str, str]]] = {}
 
@@ -330,13 +331,27 @@ def test_every_visible_string_is_korean(qtbot, korean, window, tmp_path: Path) -
     seen["preview"] = visible_texts(preview)
     preview.close()
 
-    # People (faces are off in this library), the Map once laid out, the failures panel.
+    # People (named and unnamed, made off the GUI thread) with a person's faces and both menus.
+    from concurrent.futures import ThreadPoolExecutor
+
+    from tests.gui.screenshot_ko import add_people
+
+    ids = sorted(it.photo_id for it in window.model.items)
+    with ThreadPoolExecutor(1) as maker:
+        maker.submit(add_people, window.library, ids).result()
     window.show_page(PAGE_PEOPLE)
-    qtbot.wait(500)
-    seen["People"] = visible_texts(window.pages.currentWidget())
+    people = window.pages.currentWidget()
+    qtbot.waitUntil(lambda: people.model.rowCount() == 3, timeout=WAIT)
+    people.view.setCurrentIndex(people.model.index(0, 0))
+    qtbot.waitUntil(lambda: people.faces_model.rowCount() > 0, timeout=WAIT)
+    qtbot.wait(300)
+    seen["People"] = visible_texts(people)
+    seen["People menus"] = (_menu_texts(people.person_menu(people.model.index(0, 0)))
+                            + _menu_texts(people.face_menu(people.faces_model.index(0, 0))))
+    data += ["민지", "Daniel 박"]
     window.show_page(PAGE_MAP)
     map_view = window.pages.currentWidget()
-    qtbot.waitUntil(lambda: len(map_view.canvas.ids) >= 7 and map_view.worker is None and not map_view.loading,
+    qtbot.waitUntil(lambda: len(map_view.canvas.ids) >= 10 and map_view.worker is None and not map_view.loading,
                     timeout=WAIT)
     seen["Map"] = visible_texts(map_view)
     window.show_failures()

@@ -112,6 +112,30 @@
     </message>
 </context>
 <context>
+    <name>FirstRunPanel</name>
+    <message numerus="yes">
+        <source>about %n hour(s)</source>
+        <translation>
+            <numerusform>about %Ln hour</numerusform>
+            <numerusform>about %Ln hours</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>about %n minute(s)</source>
+        <translation>
+            <numerusform>about %Ln minute</numerusform>
+            <numerusform>about %Ln minutes</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n second(s)</source>
+        <translation>
+            <numerusform>%Ln second</numerusform>
+            <numerusform>%Ln seconds</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
     <name>FolderTree</name>
     <message numerus="yes">
         <source>{folder} · %n photos</source>
@@ -262,6 +286,30 @@ They leave your photo folders; you can restore them from the Trash.</numerusform
         <translation>
             <numerusform>Photos that look like this photo</numerusform>
             <numerusform>Photos that look like these %Ln photos</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
+    <name>MapView</name>
+    <message numerus="yes">
+        <source>%n photos</source>
+        <translation>
+            <numerusform>%Ln photo</numerusform>
+            <numerusform>%Ln photos</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>placing %n new</source>
+        <translation>
+            <numerusform>placing %Ln new</numerusform>
+            <numerusform>placing %Ln new</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n not placed yet</source>
+        <translation>
+            <numerusform>%Ln not placed yet</numerusform>
+            <numerusform>%Ln not placed yet</numerusform>
         </translation>
     </message>
 </context>

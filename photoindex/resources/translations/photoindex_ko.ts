@@ -11,6 +11,21 @@
     </message>
 </context>
 <context>
+    <name>DateRangeDialog</name>
+    <message>
+        <source>Photos taken between</source>
+        <translation>촬영 기간</translation>
+    </message>
+    <message>
+        <source>From</source>
+        <translation>시작</translation>
+    </message>
+    <message>
+        <source>To</source>
+        <translation>끝</translation>
+    </message>
+</context>
+<context>
     <name>DuplicatesView</name>
     <message>
         <source>All kinds</source>
@@ -282,6 +297,87 @@
     <message>
         <source>Reveal in file manager</source>
         <translation>파일 관리자에서 보기</translation>
+    </message>
+</context>
+<context>
+    <name>FirstRunPanel</name>
+    <message>
+        <source>Download</source>
+        <translation>다운로드</translation>
+    </message>
+    <message>
+        <source>Cancel</source>
+        <translation>취소</translation>
+    </message>
+    <message>
+        <source>Retry</source>
+        <translation>다시 시도</translation>
+    </message>
+    <message>
+        <source>Use model files from a folder…</source>
+        <translation>폴더에 있는 모델 파일 사용…</translation>
+    </message>
+    <message>
+        <source>Search by words needs its models</source>
+        <translation>말로 검색하려면 검색 모델이 필요합니다</translation>
+    </message>
+    <message>
+        <source>Checking which models are on this computer…</source>
+        <translation>이 컴퓨터에 있는 모델을 확인하는 중…</translation>
+    </message>
+    <message>
+        <source>To find photos by what they show, photoindex needs its search models: {size} to download once. Your photos never leave this computer. Meanwhile you can add folders and browse your photos.</source>
+        <translation>사진에 담긴 내용으로 찾으려면 검색 모델이 필요합니다. 처음 한 번 {size}를 내려받습니다. 사진은 이 컴퓨터 밖으로 나가지 않습니다. 그동안에도 폴더를 추가하고 사진을 둘러볼 수 있습니다.</translation>
+    </message>
+    <message>
+        <source>Downloading the search models ({size})…</source>
+        <translation>검색 모델을 내려받는 중({size})…</translation>
+    </message>
+    <message>
+        <source>The download is paused. It continues where it stopped.</source>
+        <translation>다운로드를 일시 정지했습니다. 다시 시작하면 멈춘 곳부터 이어받습니다.</translation>
+    </message>
+    <message>
+        <source>The models could not be downloaded: {reason}</source>
+        <translation>모델을 내려받지 못했습니다: {reason}</translation>
+    </message>
+    <message>
+        <source>That folder does not hold the model files: {reason}</source>
+        <translation>그 폴더에 모델 파일이 없습니다: {reason}</translation>
+    </message>
+    <message>
+        <source>Resume</source>
+        <translation>계속</translation>
+    </message>
+    <message>
+        <source>{done} of {total}</source>
+        <translation>{total} 중 {done}</translation>
+    </message>
+    <message>
+        <source>{done} of {total} · {speed}/s · {left} left</source>
+        <translation>{total} 중 {done} · 초당 {speed} · {left} 남음</translation>
+    </message>
+    <message numerus="yes">
+        <source>about %n hour(s)</source>
+        <translation>
+            <numerusform>약 %Ln시간</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>about %n minute(s)</source>
+        <translation>
+            <numerusform>약 %Ln분</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n second(s)</source>
+        <translation>
+            <numerusform>%Ln초</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Folder with the model files</source>
+        <translation>모델 파일이 있는 폴더</translation>
     </message>
 </context>
 <context>
@@ -704,6 +800,189 @@ They leave your photo folders; you can restore them from the Trash.</source>
     </message>
 </context>
 <context>
+    <name>MapView</name>
+    <message>
+        <source>No map yet: index some photos, then compute the map.</source>
+        <translation>아직 지도가 없습니다. 사진을 색인한 뒤 지도를 만드세요.</translation>
+    </message>
+    <message>
+        <source>Compute map</source>
+        <translation>지도 만들기</translation>
+    </message>
+    <message>
+        <source>Lay out the whole library again (new photos are placed automatically)</source>
+        <translation>보관함 전체를 다시 배치합니다(새 사진은 자동으로 자리를 잡습니다)</translation>
+    </message>
+    <message>
+        <source>Fit</source>
+        <translation>화면에 맞춤</translation>
+    </message>
+    <message>
+        <source>Show the whole map (0)</source>
+        <translation>지도 전체 보기(0)</translation>
+    </message>
+    <message>
+        <source>Cancel</source>
+        <translation>취소</translation>
+    </message>
+    <message>
+        <source>Stop computing the map; the map shown stays as it is</source>
+        <translation>지도 만들기를 멈춥니다. 지금 보이는 지도는 그대로 둡니다</translation>
+    </message>
+    <message>
+        <source>Meaning</source>
+        <translation>의미</translation>
+    </message>
+    <message>
+        <source>Look</source>
+        <translation>생김새</translation>
+    </message>
+    <message>
+        <source>Meaning: photos about the same thing sit together (CLIP).
+Look: photos that look alike sit together (DINOv2).</source>
+        <translation>의미: 같은 대상을 담은 사진끼리 모입니다(CLIP).
+생김새: 겉모습이 닮은 사진끼리 모입니다(DINOv2).</translation>
+    </message>
+    <message>
+        <source>Folder</source>
+        <translation>폴더</translation>
+    </message>
+    <message>
+        <source>Year</source>
+        <translation>연도</translation>
+    </message>
+    <message>
+        <source>Person</source>
+        <translation>인물</translation>
+    </message>
+    <message>
+        <source>Search score</source>
+        <translation>검색 점수</translation>
+    </message>
+    <message>
+        <source>Arrange by</source>
+        <translation>배치 기준</translation>
+    </message>
+    <message>
+        <source>Colour by</source>
+        <translation>색 기준</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n photos</source>
+        <translation>
+            <numerusform>사진 %Ln장</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>No search: search to light up its photos</source>
+        <translation>검색하지 않음: 검색하면 해당 사진이 강조됩니다</translation>
+    </message>
+    <message>
+        <source>Best match</source>
+        <translation>가장 잘 맞음</translation>
+    </message>
+    <message>
+        <source>Good match</source>
+        <translation>잘 맞음</translation>
+    </message>
+    <message>
+        <source>Weak match</source>
+        <translation>조금 맞음</translation>
+    </message>
+    <message>
+        <source>Not found by the search</source>
+        <translation>검색되지 않음</translation>
+    </message>
+    <message>
+        <source>{folder} ({count})</source>
+        <translation>{folder}({count})</translation>
+    </message>
+    <message>
+        <source>{name} ({count})</source>
+        <translation>{name}({count})</translation>
+    </message>
+    <message>
+        <source>Unnamed</source>
+        <translation>이름 없음</translation>
+    </message>
+    <message>
+        <source>{year} ({count})</source>
+        <translation>{year}년({count})</translation>
+    </message>
+    <message>
+        <source>Other folders ({count})</source>
+        <translation>기타 폴더({count})</translation>
+    </message>
+    <message>
+        <source>Other people ({count})</source>
+        <translation>기타 인물({count})</translation>
+    </message>
+    <message>
+        <source>No folder ({count})</source>
+        <translation>폴더 없음({count})</translation>
+    </message>
+    <message>
+        <source>Date unknown ({count})</source>
+        <translation>날짜 모름({count})</translation>
+    </message>
+    <message>
+        <source>No one recognised ({count})</source>
+        <translation>알아본 인물 없음({count})</translation>
+    </message>
+    <message>
+        <source>Loading the map…</source>
+        <translation>지도를 불러오는 중…</translation>
+    </message>
+    <message numerus="yes">
+        <source>placing %n new</source>
+        <translation>
+            <numerusform>새 사진 %Ln장 배치 중</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n not placed yet</source>
+        <translation>
+            <numerusform>%Ln장 아직 배치 안 됨</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>{percent} changed since the last layout: Recompute map to refresh</source>
+        <translation>마지막 배치 이후 {percent} 바뀌었습니다. ‘지도 다시 만들기’로 새로 고치세요</translation>
+    </message>
+    <message>
+        <source>computing was cancelled</source>
+        <translation>지도 만들기가 취소됨</translation>
+    </message>
+    <message>
+        <source>Recompute map</source>
+        <translation>지도 다시 만들기</translation>
+    </message>
+    <message>
+        <source>Could not read the map: {message}</source>
+        <translation>지도를 읽지 못했습니다: {message}</translation>
+    </message>
+    <message>
+        <source>Switching…</source>
+        <translation>바꾸는 중…</translation>
+    </message>
+    <message>
+        <source>Computing the map…</source>
+        <translation>지도를 만드는 중…</translation>
+    </message>
+    <message>
+        <source>Placing new photos…</source>
+        <translation>새 사진을 배치하는 중…</translation>
+    </message>
+    <message>
+        <source>Cancelling…</source>
+        <translation>취소하는 중…</translation>
+    </message>
+    <message>
+        <source>Map failed: {reason}</source>
+        <translation>지도를 만들지 못했습니다: {reason}</translation>
+    </message>
+</context>
+<context>
     <name>PeopleView</name>
     <message>
         <source>&amp;Undo</source>
@@ -926,10 +1205,232 @@ Their faces become one person. You can undo this (Ctrl+Z).</source>
     </message>
 </context>
 <context>
+    <name>PhotoModel</name>
+    <message>
+        <source>folder name</source>
+        <translation>폴더 이름</translation>
+    </message>
+    <message>
+        <source>file name</source>
+        <translation>파일 이름</translation>
+    </message>
+    <message>
+        <source>person’s name</source>
+        <translation>인물 이름</translation>
+    </message>
+    <message>
+        <source>what the photo shows</source>
+        <translation>사진 내용</translation>
+    </message>
+    <message>
+        <source>Found by: {reasons}</source>
+        <translation>찾은 근거: {reasons}</translation>
+    </message>
+</context>
+<context>
     <name>PreviewDialog</name>
+    <message>
+        <source>Preview</source>
+        <translation>미리보기</translation>
+    </message>
+    <message>
+        <source>‹ Previous</source>
+        <translation>‹ 이전</translation>
+    </message>
+    <message>
+        <source>Previous photo (Left arrow)</source>
+        <translation>이전 사진(왼쪽 화살표)</translation>
+    </message>
+    <message>
+        <source>Next ›</source>
+        <translation>다음 ›</translation>
+    </message>
+    <message>
+        <source>Next photo (Right arrow)</source>
+        <translation>다음 사진(오른쪽 화살표)</translation>
+    </message>
+    <message>
+        <source>Fit</source>
+        <translation>화면에 맞춤</translation>
+    </message>
+    <message>
+        <source>Fit the photo in the window (F)</source>
+        <translation>사진을 창에 맞추기(F)</translation>
+    </message>
+    <message>
+        <source>100%</source>
+        <translation>100%</translation>
+    </message>
+    <message>
+        <source>One photo pixel per screen pixel (1)</source>
+        <translation>사진 픽셀 하나를 화면 픽셀 하나로(1)</translation>
+    </message>
+    <message>
+        <source>−</source>
+        <translation>−</translation>
+    </message>
+    <message>
+        <source>Zoom out (-)</source>
+        <translation>축소(-)</translation>
+    </message>
+    <message>
+        <source>+</source>
+        <translation>+</translation>
+    </message>
+    <message>
+        <source>Zoom in (+)</source>
+        <translation>확대(+)</translation>
+    </message>
+    <message>
+        <source>⟲</source>
+        <translation>⟲</translation>
+    </message>
+    <message>
+        <source>Turn the view left (L); the file is not changed</source>
+        <translation>왼쪽으로 돌려 보기(L). 파일은 바뀌지 않습니다</translation>
+    </message>
+    <message>
+        <source>⟳</source>
+        <translation>⟳</translation>
+    </message>
+    <message>
+        <source>Turn the view right (R); the file is not changed</source>
+        <translation>오른쪽으로 돌려 보기(R). 파일은 바뀌지 않습니다</translation>
+    </message>
+    <message>
+        <source>Faces</source>
+        <translation>얼굴</translation>
+    </message>
+    <message>
+        <source>Outline the faces found in this photo, with their names</source>
+        <translation>이 사진에서 찾은 얼굴에 테두리와 이름을 표시합니다</translation>
+    </message>
+    <message>
+        <source>Details</source>
+        <translation>정보</translation>
+    </message>
     <message>
         <source>Loading…</source>
         <translation>불러오는 중…</translation>
+    </message>
+    <message>
+        <source>{position} of {count}</source>
+        <translation>{position} / {count}</translation>
+    </message>
+    <message>
+        <source>{position} · {context}</source>
+        <translation>{position} · {context}</translation>
+    </message>
+    <message>
+        <source>This photo is no longer in the library.</source>
+        <translation>이 사진은 더 이상 보관함에 없습니다.</translation>
+    </message>
+    <message>
+        <source>This photo cannot be shown.</source>
+        <translation>이 사진을 표시할 수 없습니다.</translation>
+    </message>
+    <message>
+        <source>{percent}%</source>
+        <translation>{percent}%</translation>
+    </message>
+</context>
+<context>
+    <name>SearchBar</name>
+    <message>
+        <source>Search your photos: “dog on a beach at sunset”, a folder, a person’s name, “beach + sunset - people”…</source>
+        <translation>사진 검색: ‘노을 지는 바닷가의 강아지’, 폴더, 인물 이름, ‘바다 + 노을 - 사람’…</translation>
+    </message>
+    <message>
+        <source>Type what the photo shows, a folder’s or a file’s name, or a person’s name. Combine ideas: “beach + 2:sunset - people”; a path to an image works as a term. Ctrl+F or Ctrl+K comes here.</source>
+        <translation>사진에 담긴 내용, 폴더나 파일 이름, 인물 이름을 입력하세요. ‘바다 + 2:노을 - 사람’처럼 조합할 수도 있고, 이미지 경로도 검색어로 쓸 수 있습니다. Ctrl+F나 Ctrl+K를 누르면 여기로 옵니다.</translation>
+    </message>
+    <message>
+        <source>Only photos of this person; click to show everyone</source>
+        <translation>이 인물의 사진만 보는 중입니다. 누르면 모두 보여 줍니다</translation>
+    </message>
+    <message>
+        <source>All folders</source>
+        <translation>모든 폴더</translation>
+    </message>
+    <message>
+        <source>Only photos in one folder</source>
+        <translation>한 폴더의 사진만 보기</translation>
+    </message>
+    <message>
+        <source>Any time</source>
+        <translation>모든 기간</translation>
+    </message>
+    <message>
+        <source>Only photos taken in a date range</source>
+        <translation>특정 기간에 찍은 사진만 보기</translation>
+    </message>
+    <message>
+        <source>Between dates…</source>
+        <translation>기간 지정…</translation>
+    </message>
+    <message>
+        <source>Relevance</source>
+        <translation>관련도순</translation>
+    </message>
+    <message>
+        <source>Newest first</source>
+        <translation>최신순</translation>
+    </message>
+    <message>
+        <source>Oldest first</source>
+        <translation>오래된순</translation>
+    </message>
+    <message>
+        <source>Results stay the relevant ones; this only orders them</source>
+        <translation>결과는 그대로 두고 순서만 바꿉니다</translation>
+    </message>
+    <message>
+        <source>Only relevant</source>
+        <translation>관련 사진만</translation>
+    </message>
+    <message>
+        <source>Show only the photos that stand out for the search; untick to see the closest matches anyway</source>
+        <translation>검색어와 뚜렷하게 맞는 사진만 보여 줍니다. 해제하면 가장 가까운 사진을 모두 봅니다</translation>
+    </message>
+    <message>
+        <source>Settings</source>
+        <translation>설정</translation>
+    </message>
+    <message>
+        <source>Tab applies the first:</source>
+        <translation>Tab 키로 첫 항목 적용:</translation>
+    </message>
+    <message>
+        <source>{name} ✕</source>
+        <translation>{name} ✕</translation>
+    </message>
+    <message>
+        <source>Only photos of {name}</source>
+        <translation>{name}의 사진만</translation>
+    </message>
+    <message>
+        <source>Only photos in {folder}</source>
+        <translation>{folder} 폴더의 사진만</translation>
+    </message>
+    <message>
+        <source>Last 30 days</source>
+        <translation>최근 30일</translation>
+    </message>
+    <message>
+        <source>Last 12 months</source>
+        <translation>최근 12개월</translation>
+    </message>
+    <message>
+        <source>This year</source>
+        <translation>올해</translation>
+    </message>
+    <message>
+        <source>Last year</source>
+        <translation>작년</translation>
+    </message>
+    <message>
+        <source>{start} – {end}</source>
+        <translation>{start} – {end}</translation>
     </message>
 </context>
 <context>
@@ -947,16 +1448,24 @@ Their faces become one person. You can undo this (Ctrl+Z).</source>
         <translation>제거</translation>
     </message>
     <message>
-        <source>ViT-B-32 · laion2b_s34b_b79k (English, fast)</source>
-        <translation>ViT-B-32 · laion2b_s34b_b79k (영어, 빠름)</translation>
+        <source>Multilingual (Korean, English and 100 more), fast</source>
+        <translation>다국어(한국어, 영어 등 100여 개 언어), 빠름</translation>
     </message>
     <message>
-        <source>xlm-roberta-base-ViT-B-32 · laion5b (multilingual: 한국어 and more)</source>
-        <translation>xlm-roberta-base-ViT-B-32 · laion5b (다국어: 한국어 등)</translation>
+        <source>Multilingual SigLIP, better, slower (for a GPU)</source>
+        <translation>다국어 SigLIP, 더 정확, 더 느림(GPU용)</translation>
     </message>
     <message>
-        <source>ViT-L-14 · laion2b_s32b_b82k (best, slow without a GPU)</source>
-        <translation>ViT-L-14 · laion2b_s32b_b82k (가장 정확, GPU 없이는 느림)</translation>
+        <source>NLLB-CLIP, best for Korean, slowest (for a GPU)</source>
+        <translation>NLLB-CLIP, 한국어에 가장 정확, 가장 느림(GPU용)</translation>
+    </message>
+    <message>
+        <source>English only, fast (photoindex 0.x)</source>
+        <translation>영어 전용, 빠름(photoindex 0.x)</translation>
+    </message>
+    <message>
+        <source>{title} · {size}</source>
+        <translation>{title} · {size}</translation>
     </message>
     <message>
         <source>Automatic</source>
@@ -1035,6 +1544,30 @@ Their faces become one person. You can undo this (Ctrl+Z).</source>
         <translation>지금은 환경 변수 %1 값을 사용합니다. 여기서 고른 값은 환경 변수가 없을 때 적용됩니다.</translation>
     </message>
     <message>
+        <source>A model photoindex does not list: its files come from the models folder.</source>
+        <translation>photoindex 목록에 없는 모델입니다. 모델 폴더의 파일을 씁니다.</translation>
+    </message>
+    <message>
+        <source>not published</source>
+        <translation>공개된 수치 없음</translation>
+    </message>
+    <message>
+        <source>{name} ({tag}): download {size}. Finds the right photo first for {ko} of Korean and {en} of English descriptions (Crossmodal-3600, recall@1). Speed of indexing: {speed}.</source>
+        <translation>{name}({tag}): 내려받기 {size}. 한국어 설명의 {ko}, 영어 설명의 {en}에서 맞는 사진을 첫 번째로 찾습니다(Crossmodal-3600, recall@1). 색인 속도: {speed}.</translation>
+    </message>
+    <message>
+        <source>about 6 times slower than the default</source>
+        <translation>기본 모델보다 약 6배 느림</translation>
+    </message>
+    <message>
+        <source>about 14 times slower than the default</source>
+        <translation>기본 모델보다 약 14배 느림</translation>
+    </message>
+    <message>
+        <source>fast on a CPU</source>
+        <translation>CPU에서도 빠름</translation>
+    </message>
+    <message>
         <source>Add a photo folder</source>
         <translation>사진 폴더 추가</translation>
     </message>
@@ -1069,10 +1602,46 @@ Their faces become one person. You can undo this (Ctrl+Z).</source>
     </message>
 </context>
 <context>
+    <name>ThumbDelegate</name>
+    <message>
+        <source>cannot show</source>
+        <translation>표시할 수 없음</translation>
+    </message>
+</context>
+<context>
     <name>Timeline</name>
     <message>
         <source>No date</source>
         <translation>날짜 없음</translation>
+    </message>
+</context>
+<context>
+    <name>WelcomePage</name>
+    <message>
+        <source>Welcome to photoindex</source>
+        <translation>photoindex에 오신 것을 환영합니다</translation>
+    </message>
+    <message>
+        <source>Add the folders where your photos live. photoindex reads them — it never changes them —
+learns what each photo shows, and then finds any of them from a few words.
+
+Choose a folder, or drag one onto this window.</source>
+        <translation>사진이 있는 폴더를 추가하세요. photoindex는 폴더를 읽기만 하고 절대 바꾸지 않으며,
+사진마다 무엇이 담겼는지 익힌 뒤 몇 마디 말로 원하는 사진을 찾아 줍니다.
+
+폴더를 고르거나 이 창으로 끌어다 놓으세요.</translation>
+    </message>
+    <message>
+        <source>Add a photo folder…</source>
+        <translation>사진 폴더 추가…</translation>
+    </message>
+    <message>
+        <source>Everything stays on this computer. The search models are downloaded once; your photos can be browsed meanwhile.</source>
+        <translation>모든 데이터는 이 컴퓨터에만 있습니다. 검색 모델은 한 번만 내려받으며, 그동안에도 사진을 둘러볼 수 있습니다.</translation>
+    </message>
+    <message>
+        <source>Add a photo folder</source>
+        <translation>사진 폴더 추가</translation>
     </message>
 </context>
 <context>

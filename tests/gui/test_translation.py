@@ -469,3 +469,33 @@ def test_korean_screenshots(tmp_path: Path) -> None:
         img = Image.open(out / f"ko-{name}.png").convert("RGB")
         assert img.size[0] >= 400 and img.size[1] >= 400, name
         assert len(img.getcolors(1 << 20) or []) > 200, f"ko-{name}.png is blank"
+
+
+def test_settings_dialog_saves_the_language(qtbot, tmp_path: Path, monkeypatch, qsettings_isolated) -> None:
+    """Settings offers System, English and 한국어 (each language named in itself), says it applies
+    on restart, and writes `language` to the settings file the next start reads."""
+    from photoindex.config import resolve_settings
+    from photoindex.core.library import Library
+    from photoindex.gui.settings_dialog import SettingsDialog
+
+    monkeypatch.setenv("PHOTOINDEX_CONFIG", str(tmp_path / "settings.toml"))
+    monkeypatch.setenv("PHOTOINDEX_HOME", str(tmp_path / "library"))
+    monkeypatch.delenv("PHOTOINDEX_LANGUAGE", raising=False)
+    library = Library(resolve_settings())
+    try:
+        dialog = SettingsDialog(library, 180, roots=[])
+        qtbot.addWidget(dialog)
+        assert [dialog.language.itemData(i) for i in range(dialog.language.count())] == ["system", "en", "ko"]
+        assert [dialog.language.itemText(i) for i in (1, 2)] == ["English", "한국어"]
+        assert dialog.language.currentData() == "system"
+        assert "next time photoindex starts" in " ".join(label.text() for label in dialog.findChildren(QLabel))
+        dialog.language.setCurrentIndex(dialog.language.findData("ko"))
+        assert dialog.changes() == {"language": "ko"}, "only what the user changed is written"
+        assert dialog.save()
+    finally:
+        library.close()
+    settings = resolve_settings()
+    assert (settings.language, settings.source("language")) == ("ko", "file")
+    assert i18n.resolve_language(settings.language, "en") == "ko"
+    monkeypatch.setenv("PHOTOINDEX_LANGUAGE", "en")  # the environment still wins, as for every setting
+    assert resolve_settings().language == "en"

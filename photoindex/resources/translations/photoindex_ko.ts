@@ -6,7 +6,7 @@
     <message numerus="yes">
         <source>%n selected</source>
         <translation>
-            <numerusform>%Ln개 선택됨</numerusform>
+            <numerusform>%Ln장 선택됨</numerusform>
         </translation>
     </message>
 </context>
@@ -319,7 +319,7 @@
     </message>
     <message>
         <source>Search by words needs its models</source>
-        <translation>말로 검색하려면 검색 모델이 필요합니다</translation>
+        <translation>문장으로 검색하려면 검색 모델이 필요합니다</translation>
     </message>
     <message>
         <source>Checking which models are on this computer…</source>
@@ -718,7 +718,7 @@ The files stay where they are; only photoindex forgets them.</source>
     </message>
     <message>
         <source>Photos that look like these together</source>
-        <translation>이 사진들과 함께 닮은 사진</translation>
+        <translation>선택한 사진들과 전체적으로 닮은 사진</translation>
     </message>
     <message>
         <source>Copy paths</source>
@@ -887,7 +887,7 @@ Look: photos that look alike sit together (DINOv2).</source>
     </message>
     <message>
         <source>Weak match</source>
-        <translation>조금 맞음</translation>
+        <translation>약간 맞음</translation>
     </message>
     <message>
         <source>Not found by the search</source>
@@ -927,7 +927,7 @@ Look: photos that look alike sit together (DINOv2).</source>
     </message>
     <message>
         <source>No one recognised ({count})</source>
-        <translation>알아본 인물 없음({count})</translation>
+        <translation>인식된 인물 없음({count})</translation>
     </message>
     <message>
         <source>Loading the map…</source>
@@ -1007,7 +1007,7 @@ Look: photos that look alike sit together (DINOv2).</source>
     <message numerus="yes">
         <source>%n people, {named} named</source>
         <translation>
-            <numerusform>인물 %Ln명, 이름 있음 {named}명</numerusform>
+            <numerusform>인물 %Ln명(이름 있는 인물 {named}명)</numerusform>
         </translation>
     </message>
     <message>
@@ -1030,7 +1030,7 @@ Look: photos that look alike sit together (DINOv2).</source>
     </message>
     <message>
         <source>Rename to “{name}”</source>
-        <translation>‘{name}’(으)로 이름 바꾸기</translation>
+        <translation>이름 바꾸기: ‘{name}’</translation>
     </message>
     <message>
         <source>Remove name</source>
@@ -1093,7 +1093,7 @@ Their faces become one person. You can undo this (Ctrl+Z).</source>
     <message numerus="yes">
         <source>Move %n faces to {name}</source>
         <translation>
-            <numerusform>얼굴 %Ln개를 {name}에게로 옮기기</numerusform>
+            <numerusform>얼굴 %Ln개를 {name} 인물로 옮기기</numerusform>
         </translation>
     </message>
     <message>
@@ -1185,7 +1185,7 @@ Their faces become one person. You can undo this (Ctrl+Z).</source>
     </message>
     <message>
         <source>{size} on disk</source>
-        <translation>디스크에서 {size}</translation>
+        <translation>파일 크기 {size}</translation>
     </message>
     <message>
         <source>Sharpness {value}</source>
@@ -1521,7 +1521,7 @@ Their faces become one person. You can undo this (Ctrl+Z).</source>
     </message>
     <message>
         <source>Thumbnail size</source>
-        <translation>미리보기 크기</translation>
+        <translation>썸네일 크기</translation>
     </message>
     <message>
         <source>Language</source>
@@ -1662,7 +1662,7 @@ Choose a folder, or drag one onto this window.</source>
     <name>ZoomSlider</name>
     <message>
         <source>Thumbnail size (Ctrl+wheel, Ctrl+plus, Ctrl+minus)</source>
-        <translation>미리보기 크기(Ctrl+휠, Ctrl+플러스, Ctrl+마이너스)</translation>
+        <translation>썸네일 크기(Ctrl+휠, Ctrl+플러스, Ctrl+마이너스)</translation>
     </message>
 </context>
 <context>

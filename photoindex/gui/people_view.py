@@ -43,7 +43,6 @@ from PySide6.QtGui import (
 )
 from PySide6.QtWidgets import (
     QAbstractItemView,
-    QApplication,
     QCheckBox,
     QDialog,
     QDialogButtonBox,
@@ -122,50 +121,58 @@ def wrap_name(name: str, font: QFont, width: int, lines: int = NAME_LINES) -> li
     return [*out, QFontMetrics(font).elidedText(rest, Qt.TextElideMode.ElideRight, width)]
 
 
+def _line_height(fm: QFontMetrics) -> int:
+    # Korean and Chinese fall back to fonts taller than the UI font's own metrics say.
+    return int(fm.height() * 1.3) + 1
+
+
 class PersonDelegate(QStyledItemDelegate):
     """A person's cell: the cover, then the whole name (wrapped, elided only past two lines),
     then the photo count in a quieter colour."""
 
     def sizeHint(self, option: QStyleOptionViewItem, index: QModelIndex) -> QSize:
-        fm = option.fontMetrics
-        return QSize(CELL_WIDTH, ICON + 12 + fm.height() * (NAME_LINES + 1))
+        return QSize(CELL_WIDTH, ICON + 12 + _line_height(option.fontMetrics) * (NAME_LINES + 1))
 
     def lines(self, index: QModelIndex, option: QStyleOptionViewItem) -> tuple[list[str], str]:
         person = index.model().people[index.row()]
         return wrap_name(_person_name(person), option.font, CELL_WIDTH - 12), _photo_count(person)
 
     def paint(self, painter: QPainter, option: QStyleOptionViewItem, index: QModelIndex) -> None:
-        opt = QStyleOptionViewItem(option)
-        self.initStyleOption(opt, index)
-        opt.text = ""
-        opt.icon = QIcon()
-        style = opt.widget.style() if opt.widget is not None else QApplication.style()
-        style.drawPrimitive(QStyle.PrimitiveElement.PE_PanelItemViewItem, opt, painter, opt.widget)
-        rect = option.rect
+        rect = option.rect.adjusted(2, 2, -2, -2)
+        selected = bool(option.state & QStyle.StateFlag.State_Selected)
+        painter.save()
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+        if selected:
+            painter.setPen(Qt.PenStyle.NoPen)
+            painter.setBrush(option.palette.color(QPalette.ColorGroup.Normal, QPalette.ColorRole.Highlight))
+            painter.drawRoundedRect(rect, 6, 6)
+        elif option.state & QStyle.StateFlag.State_MouseOver:
+            painter.setPen(Qt.PenStyle.NoPen)
+            painter.setBrush(option.palette.color(QPalette.ColorGroup.Normal, QPalette.ColorRole.AlternateBase))
+            painter.drawRoundedRect(rect, 6, 6)
         pix = index.data(Qt.ItemDataRole.DecorationRole)
         if isinstance(pix, QPixmap) and not pix.isNull():
             scaled = pix.scaled(ICON, ICON, Qt.AspectRatioMode.KeepAspectRatio, Qt.TransformationMode.SmoothTransformation)
             painter.drawPixmap(rect.x() + (rect.width() - scaled.width()) // 2, rect.y() + 4, scaled)
         names, count = self.lines(index, option)
-        selected = bool(option.state & QStyle.StateFlag.State_Selected)
         group = QPalette.ColorGroup.Normal
         text_role = QPalette.ColorRole.HighlightedText if selected else QPalette.ColorRole.Text
-        fm = option.fontMetrics
+        line = _line_height(option.fontMetrics)
         y = rect.y() + ICON + 8
-        painter.save()
+        flags = Qt.AlignmentFlag.AlignHCenter | Qt.AlignmentFlag.AlignVCenter
         colour = index.data(Qt.ItemDataRole.ForegroundRole)
         painter.setPen(colour if isinstance(colour, QColor) and not selected else option.palette.color(group, text_role))
-        for line in names:
-            painter.drawText(QRect(rect.x() + 4, y, rect.width() - 8, fm.height()), Qt.AlignmentFlag.AlignHCenter, line)
-            y += fm.height()
+        for text in names:
+            painter.drawText(QRect(rect.x() + 4, y, rect.width() - 8, line), flags, text)
+            y += line
         quiet = option.palette.color(group, text_role if selected else QPalette.ColorRole.PlaceholderText)
         painter.setPen(quiet)
-        painter.drawText(QRect(rect.x() + 4, y, rect.width() - 8, fm.height()), Qt.AlignmentFlag.AlignHCenter, count)
+        painter.drawText(QRect(rect.x() + 4, y, rect.width() - 8, line), flags, count)
         painter.restore()
 
     def updateEditorGeometry(self, editor: QWidget, option: QStyleOptionViewItem, index: QModelIndex) -> None:
         r = option.rect
-        editor.setGeometry(QRect(r.x() + 2, r.y() + ICON + 6, r.width() - 4, option.fontMetrics.height() + 8))
+        editor.setGeometry(QRect(r.x() + 2, r.y() + ICON + 6, r.width() - 4, _line_height(option.fontMetrics) + 6))
 
 
 class _PeopleEdit(QUndoCommand):
@@ -398,8 +405,9 @@ class PeopleView(QWidget):
         self.view.setIconSize(QSize(ICON, ICON))
         self.delegate = PersonDelegate(self.view)
         self.view.setItemDelegate(self.delegate)
-        line = self.view.fontMetrics().height()
+        line = _line_height(self.view.fontMetrics())
         self.view.setGridSize(QSize(CELL_WIDTH + 8, ICON + 12 + line * (NAME_LINES + 1) + 8))
+        self.view.setMouseTracking(True)  # the hover highlight
         self.view.setWordWrap(True)
         self.view.setUniformItemSizes(True)
         self.view.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)

@@ -77,6 +77,12 @@ def word_tokens(text: str) -> list[str]:
     return [t.casefold() for t in _WORD.findall(text)]
 
 
+def looks_like_file_name(word: str) -> bool:
+    """Cameras and phones name files with numbers ('IMG_1005', 'DSC0001', '20190803_101500'):
+    only such words are looked up among file names (people name folders, not files)."""
+    return any(c.isdigit() or c in "_." for c in word)
+
+
 def is_hangul(text: str) -> bool:
     return _HANGUL.search(text) is not None
 
@@ -197,11 +203,23 @@ class NameIndex:
     n_photos: int = 0
     folder_paths: dict[str, str] = field(default_factory=dict)
     """folder path -> its path under its root, for suggestions."""
+    folder_loader: Callable[[list[str]], Iterable[tuple[str, int]]] | None = field(default=None, repr=False)
+    """(folder, id) of the indexed photos in these folders: folder_ids are read when first needed."""
+    files_loader: Callable[[], Iterable[tuple[int, str, str]]] | None = field(default=None, repr=False)
+    """(id, folder, file name) of every indexed photo: the file stems are read when a query
+    word first looks like a file name."""
+    _lazy: threading.Lock = field(default_factory=threading.Lock, repr=False)
 
     @classmethod
     def build(cls, rows: Iterable[tuple[int, str, str]], roots: list[str], people: Iterable[tuple[int, str]]) -> NameIndex:
-        """rows: (id, folder, file name) of indexed photos; people: (id, name) of named people."""
-        idx = cls()
+        """Everything at once. rows: (id, folder, file name) of indexed photos; people: (id,
+        name) of named people."""
+        rows = list(rows)
+        idx = cls.from_names({r[1] for r in rows}, roots, people)
+        idx._set_files(rows)
+        return idx
+
+    def _set_files(self, rows: Iterable[tuple[int, str, str]]) -> None:
         by_folder: dict[str, list[int]] = defaultdict(list)
         ids: list[int] = []
         labels: list[str] = []
@@ -210,18 +228,43 @@ class NameIndex:
             ids.append(pid)
             dot = name.rfind(".")
             labels.append(name[:dot] if dot > 0 else name)
-        idx.n_photos = len(ids)
-        idx.folder_ids = {f: np.asarray(v, dtype=np.int64) for f, v in by_folder.items()}
+        self.n_photos = len(ids)
+        self.folder_ids = {f: np.asarray(v, dtype=np.int64) for f, v in by_folder.items()}
         if labels:
             keys = np.array([label.casefold() for label in labels])
             order = np.argsort(keys, kind="stable")
-            idx.stem_keys = keys[order]
-            idx.stem_ids = np.asarray(ids, dtype=np.int64)[order]
-            idx.stem_labels = np.array(labels)[order]
+            self.stem_keys = keys[order]
+            self.stem_ids = np.asarray(ids, dtype=np.int64)[order]
+            self.stem_labels = np.array(labels)[order]
+        self.files_loader = None
+
+    def _ensure_files(self) -> None:
+        if self.files_loader is not None:
+            with self._lazy:
+                if self.files_loader is not None:
+                    n = self.n_photos
+                    self._set_files(self.files_loader())
+                    self.n_photos = max(n, self.n_photos)
+
+    def _folder_ids(self, folders: list[str]) -> list[np.ndarray]:
+        missing = [f for f in folders if f not in self.folder_ids]
+        if missing and self.folder_loader is not None:
+            with self._lazy:
+                found: dict[str, list[int]] = {f: [] for f in missing}
+                for folder, pid in self.folder_loader(missing):
+                    found[folder].append(pid)
+                for folder, ids in found.items():
+                    self.folder_ids[folder] = np.asarray(ids, dtype=np.int64)
+        return [self.folder_ids[f] for f in folders if f in self.folder_ids]
+
+    @classmethod
+    def from_names(cls, folders: Iterable[str], roots: list[str], people: Iterable[tuple[int, str]]) -> NameIndex:
+        """The folders' and people's names only (the photos' ids and file names come later)."""
+        idx = cls()
         ordered_roots = sorted((r.rstrip(os.sep) for r in roots), key=len, reverse=True)
         comp_folders: dict[str, list[str]] = defaultdict(list)
         hangul: set[str] = set()
-        for folder in by_folder:
+        for folder in folders:
             root = next((r for r in ordered_roots if folder == r or folder.startswith(r + os.sep)), None)
             rel = os.path.relpath(folder, root) if root else os.path.basename(folder)
             if rel in (".", ""):
@@ -322,7 +365,10 @@ class NameIndex:
         stem, ext = os.path.splitext(word)
         if ext in (".jpg", ".jpeg", ".png", ".heic", ".webp", ".tif", ".tiff", ".dng"):
             word = stem
-        if word in STOPWORDS or not len(self.stem_keys):
+        if word in STOPWORDS or not looks_like_file_name(word):
+            return []
+        self._ensure_files()
+        if not len(self.stem_keys):
             return []
         lo = int(np.searchsorted(self.stem_keys, word, "left"))
         if len(word) >= PREFIX_MIN:
@@ -336,7 +382,7 @@ class NameIndex:
         """Photo ids of a folder or file-name match, unsorted, maybe repeated (a person's come
         from the catalog)."""
         if m.kind == "folder":
-            parts = [self.folder_ids[f] for f in self.component_folders.get(m.key, ())]
+            parts = self._folder_ids(self.component_folders.get(m.key, []))
         elif m.kind == "filename":
             lo = int(np.searchsorted(self.stem_keys, m.key, "left"))
             hi = int(np.searchsorted(self.stem_keys, m.key, "right"))
@@ -439,10 +485,29 @@ class TextMatcher:
             log.exception("rebuilding the name index failed")
 
     def _build_unlocked(self, conn: Any, state: tuple[Any, ...]) -> NameIndex:
-        rows = conn.execute("SELECT id, folder, substr(path, length(folder) + 2) FROM photos WHERE status = 'ok'")
+        """The folders' and people's names now (one pass over the folder index: tens of ms at
+        100k); the photos in a folder when a query names it, the file names when a query word
+        looks like one."""
+        folders = [r[0] for r in conn.execute("SELECT DISTINCT folder FROM photos")]
         roots = [r[0] for r in conn.execute("SELECT path FROM roots")]
         people = conn.execute("SELECT id, name FROM people WHERE name IS NOT NULL AND hidden = 0").fetchall()
-        return NameIndex.build(rows, roots, people)
+        index = NameIndex.from_names(folders, roots, people)
+        index.n_photos = int(state[0][0])
+        connect = self._connect
+
+        def folder_rows(wanted: list[str]) -> list[tuple[str, int]]:
+            out: list[tuple[str, int]] = []
+            for i in range(0, len(wanted), 500):
+                chunk = wanted[i:i + 500]
+                marks = ",".join("?" * len(chunk))
+                out += connect().conn.execute(
+                    f"SELECT folder, id FROM photos WHERE folder IN ({marks}) AND status = 'ok'", chunk).fetchall()
+            return out
+
+        index.folder_loader = folder_rows
+        index.files_loader = lambda: connect().conn.execute(
+            "SELECT id, folder, substr(path, length(folder) + 2) FROM photos WHERE status = 'ok'").fetchall()
+        return index
 
     @staticmethod
     def _catalog_state(conn: Any) -> tuple[Any, ...]:

@@ -90,8 +90,8 @@ def test_names_leave_the_query_for_filters_and_the_rest_goes_to_clip() -> None:
     plan = plan_query(parse_query("IMG_1005 + 2:sunset"), names)  # a camera file name means nothing to CLIP
     assert [(m.kind, m.label) for ms in plan.boosts for m in ms] == [("filename", "IMG_1005")]
     assert [(t.text, t.weight) for t in plan.clip_terms] == [("sunset", 2.0)]
-    plan = plan_query(parse_query("beach"), names)  # beach.jpg and 'Beach Days': the word still goes to CLIP
-    assert {m.kind for ms in plan.boosts for m in ms} == {"folder", "filename"}
+    plan = plan_query(parse_query("beach"), names)  # 'Beach Days' (beach.jpg: only camera-like words name files)
+    assert {(m.kind, m.label) for ms in plan.boosts for m in ms} == {("folder", "Beach Days")}
     assert [t.text for t in plan.clip_terms] == ["beach"]
     plan = plan_query(parse_query("kim seoyeon + 바다 - 민지"), names)
     assert plan.people == [{8}] and plan.excluded_people == {7}

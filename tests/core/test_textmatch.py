@@ -29,7 +29,7 @@ def named(tmp_path_factory: pytest.TempPathFactory) -> tuple[Library, Path, dict
     root = tmp / "Pictures"
     files = {
         f"{JEJU}/바다 1.jpg": 1, f"{JEJU}/바다 2.jpg": 2, f"{JEJU}/귤밭.jpg": 3,
-        "가족/설날.jpg": 4, "가족/생일.jpg": 5,
+        "가족/설날.jpg": 4, "가족/생일.jpg": 5, "가족/IMG_2019.jpg": 15,
         "Summer Vacation/pool.jpg": 6, "Summer Vacation/hotel.jpg": 7,
         "misc/IMG_1005.jpg": 8, "misc/IMG_1006.jpg": 9, "misc/DSC_0001.jpg": 10,
         "일상/a.jpg": 11, "일상/b.jpg": 12, "일상/c.jpg": 13, "일상/d.jpg": 14,
@@ -77,10 +77,11 @@ def test_a_folder_name_ranks_its_photos_first(named) -> None:
 
 def test_more_named_words_rank_higher(named) -> None:
     lib, root, _ = named
-    hits = lib.search("가족 생일", cutoff=False)  # the folder 가족 and the file 생일.jpg
-    assert _rel(root, hits[:1]) == ["가족/생일.jpg"]
+    hits = lib.search("가족 IMG_2019", cutoff=False)  # the folder 가족 and the file IMG_2019.jpg in it
+    assert _rel(root, hits[:1]) == ["가족/IMG_2019.jpg"]
     assert hits[0].matched[:2] == ("folder", "filename")
-    assert _rel(root, hits[1:2]) == ["가족/설날.jpg"]
+    assert sorted(_rel(root, hits[1:3])) == ["가족/생일.jpg", "가족/설날.jpg"]
+    assert all(h.matched[0] == "folder" for h in hits[1:3])
 
 
 def test_a_file_name_finds_that_file(named) -> None:

@@ -548,8 +548,8 @@ class Library:
     def warm_text(self, korean: bool = False) -> None:
         """Build the name index now (and load the Korean analyser in the background when the
         user types Korean), so that the next search does not wait for either."""
-        self.text_index()
-        if korean:
+        names = self.text_index()
+        if korean and names.sorted_hangul:  # only Korean names ever need the analyser
             ANALYZER.warm()
 
     def similar(

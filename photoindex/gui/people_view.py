@@ -383,6 +383,7 @@ class PeopleView(QWidget):
         self.show_hidden = False
         self._loads = 0
         self.merge_box: QMessageBox | None = None
+        self.last_error = ""
         # Undo and redo of every edit. The window's Edit menu shows undo_action and redo_action
         # (or makes its own from undo_stack); here they work while People has the focus.
         self.undo_stack = QUndoStack(self)
@@ -516,6 +517,7 @@ class PeopleView(QWidget):
         self._selection_changed()
 
     def _error(self, message: str) -> None:
+        self.last_error = message
         self.status.setText(message)
         if self.isVisible():  # told, without blocking the window (and the edits after it)
             self.error_box = QMessageBox(QMessageBox.Icon.Warning, self.tr("People"), message,

@@ -312,7 +312,8 @@ def test_an_undo_that_would_overwrite_a_later_change_is_refused(qtbot, view, peo
     elsewhere.join()
     view.undo_stack.undo()
     view.runner.wait(10000)
-    qtbot.waitUntil(lambda: "changed since" in view.status.text(), timeout=20000)
+    qtbot.waitUntil(lambda: "changed since" in view.last_error, timeout=20000)
+    assert "changed since" in view.error_box.text(), "told in a message box"
     assert view.undo_stack.count() == 0, "the history no longer matches the people: cleared"
     assert people_library.real_catalog().conn.execute(
         "SELECT name, hidden FROM people WHERE id = ?", (first,)).fetchone() == ("Elsewhere", 1)

@@ -47,7 +47,7 @@ WAIT = 120_000
 
 ALLOWED = {
     # the brand, the models and the hardware, which Korean interfaces name in English too
-    "photoindex", "CLIP", "DINOv", "OpenCLIP", "ViT", "XLM", "SigLIP", "CPU", "GPU", "CUDA", "Apple", "Metal",
+    "photoindex", "CLIP", "DINOv", "OpenCLIP", "ViT", "XLM", "SigLIP", "NLLB", "CPU", "GPU", "CUDA", "Apple", "Metal",
     # units and keys, as Korean interfaces write them
     "KB", "MB", "GB", "TB", "kB", "KiB", "MiB", "GiB", "TiB", "px", "Ctrl", "Shift", "Alt", "Esc", "Enter", "Tab", "Del", "Home", "End",
     # each language names itself in the language choice

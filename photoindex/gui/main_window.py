@@ -117,6 +117,7 @@ class MainWindow(QMainWindow):
         self.duplicate_groups: int | None = None  # both counted off the GUI thread
         self.model_state = "not loaded"  # 'loading', 'ready', or the reason it cannot load
         self.known_photos: int | None = None  # indexed photos in the library (the folder tree's sum)
+        self._warm_up_after_grid = False  # the start-up rescan and the models wait for the first photos
         saved = QSettings("photoindex", "photoindex").value("window/thumb_size")
         if saved is not None:  # the size the user last zoomed to
             try:
@@ -499,13 +500,25 @@ class MainWindow(QMainWindow):
         if self.roots:
             self.pages.setCurrentIndex(PAGE_GRID)
             self.refresh()
-            self.start_indexing()  # a rescan on start picks up what changed while we were closed
             self._watch_folders()
         else:
             self.pages.setCurrentIndex(PAGE_WELCOME)
         # Load the models in the background so the first search is quick, but only once the
-        # window has painted: importing torch holds the GIL for a couple of seconds.
-        QTimer.singleShot(1200, self._warm_up)
+        # window has painted its photos: importing torch holds the GIL for seconds, and at
+        # 100,000 photos a fixed delay let it land before the first grid and hold it back.
+        if not self.roots:
+            QTimer.singleShot(1200, self._warm_up)
+        else:
+            self._warm_up_after_grid = True
+            QTimer.singleShot(5000, self._after_first_grid)  # a search came first, or the read failed
+
+    def _after_first_grid(self) -> None:
+        """A rescan on start picks up what changed while we were closed, and the models load:
+        both once the first photos are on screen."""
+        if self._warm_up_after_grid:
+            self._warm_up_after_grid = False
+            self.start_indexing()
+            QTimer.singleShot(500, self._warm_up)
 
     def _warm_up(self) -> None:
         if self.model_state in ("loading", "ready"):
@@ -831,6 +844,7 @@ class MainWindow(QMainWindow):
             self.model.set_items(items, row_of)
             self.grid.scrollToTop()
         self.count_label.set_shown(self.tr("%n photos", "", len(items)))
+        self._after_first_grid()
         indexing = self.worker is not None and self.worker.isRunning()
         f = self._filters()
         if items or not self.roots or self.mode != "all":

@@ -93,6 +93,7 @@ def names(window) -> list[str]:
 def test_browsing_is_newest_first_and_oldest_first_starts_with_the_oldest(browsing) -> None:
     w = browsing
     assert names(w)[0] == "IMG_11.jpg" and names(w)[-1] == "IMG_00.jpg"  # the default: newest first
+    assert w.runs == [1]  # the start-up rescan began once the photos were on screen
     w.sort.setCurrentIndex(2)  # Oldest first
     qtbot_wait(w, lambda: names(w)[0] == "IMG_00.jpg")
     dates = [it.date for it in w.model.items]

@@ -37,9 +37,15 @@ class _Task(QRunnable):
             msg = str(exc) if isinstance(exc, PhotoindexError) else f"{type(exc).__name__}: {exc}"
             if not isinstance(exc, PhotoindexError):
                 log.exception("background task failed")
-            self.relay.failed.emit(msg.splitlines()[0] if msg else type(exc).__name__)
+            self._send(self.relay.failed, msg.splitlines()[0] if msg else type(exc).__name__)
         else:
-            self.relay.done.emit(result)
+            self._send(self.relay.done, result)
+
+    def _send(self, signal: Any, value: Any) -> None:
+        try:
+            signal.emit(value)
+        except RuntimeError as exc:  # the relay is gone: the application quit while this task ran
+            log.debug("a background task ended after the application quit; its result is dropped (%s)", exc)
 
 
 class TaskRunner(QObject):

@@ -306,11 +306,11 @@ def test_every_visible_string_is_korean(qtbot, korean, window, tmp_path: Path) -
 
     root = tmp_path / "사진"
     _library(root)
+    seen: dict[str, list[tuple[str, str]]] = {"welcome": visible_texts(window)}  # the first start
     window.add_folder(str(root))
     qtbot.waitUntil(lambda: window.worker is not None and window.worker.isFinished(), timeout=WAIT)
     qtbot.waitUntil(lambda: len(window.model.items) >= 10, timeout=WAIT)
     data = _user_data(root, window)
-    seen: dict[str, list[tuple[str, str]]] = {}
 
     # The grid after a search, with its count, chips, status bar and the context menu.
     window.relevant_only.setChecked(False)

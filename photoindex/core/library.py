@@ -285,6 +285,7 @@ class Library:
         date_from: float | None = None,
         date_to: float | None = None,
         oldest_first: bool = False,
+        limit: int | None = None,
     ) -> list[tuple[int, str, float]]:
         """(id, path, date) of the indexed photos in a folder (recursively) and a date range,
         newest first (or oldest first): one query, the folder through the path index."""
@@ -306,6 +307,9 @@ class Library:
         order = "ASC" if oldest_first else "DESC"
         sql = (f"SELECT id, path, {date} AS d FROM photos WHERE {' AND '.join(where)} "
                f"ORDER BY d {order}, id {order}")
+        if limit is not None:
+            sql += " LIMIT ?"
+            args.append(int(limit))
         return self.catalog().conn.execute(sql, args).fetchall()
 
     def photo_ids_matching(

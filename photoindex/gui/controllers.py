@@ -131,12 +131,14 @@ class SearchController:
             ids = matching if ids is None else ids & matching
         return ids
 
-    def browse_job(self, f: Filters, order: int = SORT_NEWEST) -> Callable[[], Rows]:
+    def browse_job(self, f: Filters, order: int = SORT_NEWEST, limit: int | None = None) -> Callable[[], Rows]:
         """Every photo within the filters, by date: newest first unless the order says oldest
-        (relevance means nothing without a query, so it is newest first too)."""
+        (relevance means nothing without a query, so it is newest first too). With a limit, only
+        the first ones: a screenful at once, before the whole of a big library."""
 
         def job() -> Rows:
-            rows = self.library.browse(f.folder, f.date_from, f.date_to, oldest_first=order == SORT_OLDEST)
+            rows = self.library.browse(f.folder, f.date_from, f.date_to, oldest_first=order == SORT_OLDEST,
+                                       limit=limit)
             if f.person_id is not None:
                 ids = set(self.library.people.photo_ids(f.person_id))
                 rows = [r for r in rows if r[0] in ids]

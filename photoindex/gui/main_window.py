@@ -57,6 +57,7 @@ PAGE_WELCOME, PAGE_GRID, PAGE_PEOPLE, PAGE_MAP, PAGE_FAILURES, PAGE_DUPLICATES =
 OPTIONAL_PAGES = {PAGE_PEOPLE: ("people_view", "PeopleView", "People"), PAGE_MAP: ("map_view", "MapView", "Map"),
                   PAGE_DUPLICATES: ("duplicates_view", "DuplicatesView", "Duplicates")}
 REFRESH_MS = 1500  # while indexing, the grid reloads at most this often
+FIRST_PAGE = 600  # photos shown at once while the rest of a big library is read
 MAX_WATCHED_FOLDERS = 2000  # inotify watches are a shared, limited resource
 
 SIDEBAR_STYLE = """
@@ -118,6 +119,7 @@ class MainWindow(QMainWindow):
         self.model_state = "not loaded"  # 'loading', 'ready', or the reason it cannot load
         self.known_photos: int | None = None  # indexed photos in the library (the folder tree's sum)
         self._warm_up_after_grid = False  # the start-up rescan and the models wait for the first photos
+        self._complete_token = -1  # the request whose whole list (not only its first page) is shown
         saved = QSettings("photoindex", "photoindex").value("window/thumb_size")
         if saved is not None:  # the size the user last zoomed to
             try:
@@ -646,12 +648,18 @@ class MainWindow(QMainWindow):
         self.indexing.started()
         self.worker = IndexWorker(self.library, parent=self)
         self.worker.progress.connect(self._on_progress)
-        self.worker.batch_written.connect(lambda: self._refresh_timer.isActive() or self._refresh_timer.start())
+        self.worker.batch_written.connect(self._batch_written)
         self.worker.finished_ok.connect(self._on_indexed)
         self.worker.failed.connect(self._on_index_failed)
         self.index_status.running(True)
         self.index_status.say(self.tr("Looking for new and changed photos…"))
         self.worker.start()
+
+    def _batch_written(self) -> None:
+        """New photos: the grid reloads, at most every REFRESH_MS, less often in a big library
+        (a reload reads every row on a worker: 100,000 rows every 1.5 s would compete with the GUI)."""
+        if not self._refresh_timer.isActive():
+            self._refresh_timer.start(REFRESH_MS + len(self.model.items) // 25)
 
     def _on_progress(self, p: Any) -> None:
         self.index_status.show_progress(p)
@@ -743,8 +751,13 @@ class MainWindow(QMainWindow):
         if not query:
             if PAGE_MAP in self._made_pages and hasattr(self.pages.widget(PAGE_MAP), "set_scores"):
                 self.pages.widget(PAGE_MAP).set_scores({})  # no search now: no stale search colouring
-            self.io_runner.submit(self.searches.browse_job(filters, self.sort.currentIndex()),
-                                  lambda r: self._set_items(token, r, keep_place), self._search_error)
+            order = self.sort.currentIndex()
+            if not keep_place and filters.person_id is None:
+                # A screenful first, then everything (new rows inserted after it: the view stays).
+                self.io_runner.submit(self.searches.browse_job(filters, order, FIRST_PAGE),
+                                      lambda r: self._first_page(token, r))
+            self.io_runner.submit(self.searches.browse_job(filters, order),
+                                  lambda r: self._set_items(token, r, keep_place, complete=True), self._search_error)
             return
         if not self.roots or not query_has_words(query):
             self.results_token = token
@@ -832,9 +845,17 @@ class MainWindow(QMainWindow):
             self._empty(self.tr("Nothing found."))
         self.statusBar().clearMessage()
 
-    def _set_items(self, token: int, result: tuple[list[Any], dict[int, int]], keep_place: bool = False) -> None:
+    def _first_page(self, token: int, result: tuple[list[Any], dict[int, int]]) -> None:
+        if self._complete_token != token and result[0]:  # the whole list did not come first
+            self._set_items(token, result)
+
+    def _set_items(self, token: int, result: tuple[list[Any], dict[int, int]], keep_place: bool = False,
+                   complete: bool = False) -> None:
         if not self.searches.is_current(token):
             return
+        if complete:
+            keep_place = keep_place or self.results_token == token  # after its first page: insert, stay
+            self._complete_token = token
         items, row_of = result
         self.results_token = token
         self.grid.set_headers(self.mode == "all")  # the timeline; a person's or a lasso's photos as they come

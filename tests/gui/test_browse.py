@@ -417,3 +417,18 @@ def test_timeline_keyboard_moves_across_month_sections() -> None:
     assert lay.neighbour(8, down=True) == 10 and lay.neighbour(10, down=False) == 8
     assert lay.neighbour(7, down=False) == 6
     assert lay.height == 3 * 30 + (3 + 1 + 2) * 80
+
+
+def test_a_big_library_shows_a_screenful_first_then_the_rest_without_a_reset(browsing, monkeypatch) -> None:
+    w = browsing
+    monkeypatch.setattr("photoindex.gui.main_window.FIRST_PAGE", 5)
+    w.model.set_items([])
+    resets: list[int] = []
+    inserted: list[int] = []
+    w.model.modelReset.connect(lambda: resets.append(len(w.model.items)))
+    w.model.rowsInserted.connect(lambda _p, first, last: inserted.append(last - first + 1))
+    w.set_folder_filter(None)
+    qtbot_wait(w, lambda: len(w.model.items) == 12)
+    QApplication.processEvents()
+    assert resets == [5] and inserted == [7]  # the newest five at once, then the rest after them
+    assert names(w)[0] == "IMG_11.jpg" and w.grid.layout_.count == 12

@@ -364,7 +364,7 @@ class MapCanvas(QWidget):
             return
         f = HOVER_PX / max(pm.width(), pm.height(), 1)
         tw, th = int(pm.width() * f), int(pm.height() * f)
-        name = os.path.basename(self.view.paths.get(pid, "")) or f"photo {pid}"
+        name = os.path.basename(self.view.paths.get(pid, "")) or self.tr("Photo {number}").format(number=pid)
         x = self._hover_pos.x() + 18
         y = self._hover_pos.y() + 18
         if x + tw + 8 > self.width():

@@ -295,7 +295,8 @@ def format_details(info: Any, locale: QLocale | None = None) -> list[tuple[str, 
         if taken.tzinfo is not None:
             offset = taken.utcoffset() or dt.timedelta(0)
             minutes = int(offset.total_seconds() // 60)
-            text += f" (UTC{'+' if minutes >= 0 else '−'}{abs(minutes) // 60:02d}:{abs(minutes) % 60:02d})"
+            offset_text = f"{'+' if minutes >= 0 else '−'}{abs(minutes) // 60:02d}:{abs(minutes) % 60:02d}"
+            text = _tr("{date} (UTC{offset})").format(date=text, offset=offset_text)
         rows.append((_tr("Taken"), html.escape(text)))
     elif info.date:
         when = QDateTime.fromSecsSinceEpoch(int(info.date))

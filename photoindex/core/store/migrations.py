@@ -179,6 +179,12 @@ MIGRATIONS: list[str] = [
         PRIMARY KEY (cleanup_id, path)
     );
     """,
+    # 6 -> 7: a person's photos are read from the index alone (a name in the query filters to
+    # that person: 36 ms for a name shared by 22 people at 100k photos through faces_person).
+    """
+    CREATE INDEX faces_person_photo ON faces(person_id, photo_id);
+    DROP INDEX faces_person;
+    """,
 ]
 
 SCHEMA_VERSION = len(MIGRATIONS)

@@ -81,20 +81,17 @@ def _placeholder(size: int) -> QPixmap:
     return pix
 
 
-def _tr(text: str, n: int = -1) -> str:
-    return QCoreApplication.translate("PeopleView", text, None, n)
-
 
 def _num(n: int) -> str:
     return QLocale().toString(int(n))
 
 
 def _person_name(person: Any) -> str:
-    return person.name or _tr("Unnamed")
+    return person.name or QCoreApplication.translate("PeopleView", "Unnamed")
 
 
 def _photo_count(person: Any) -> str:
-    return _tr("%n photos", person.photo_count)
+    return QCoreApplication.translate("PeopleView", "%n photos", None, person.photo_count)
 
 
 def _person_label(person: Any) -> str:
@@ -234,12 +231,12 @@ class PeopleModel(QAbstractListModel):
         if role == Qt.ItemDataRole.DecorationRole:
             return self.covers.get(p.id, self._placeholder)
         if role == Qt.ItemDataRole.ToolTipRole:
-            faces = _tr("%n faces", p.face_count)
-            photos = _tr("%n photos", p.photo_count)
+            faces = QCoreApplication.translate("PeopleView", "%n faces", None, p.face_count)
+            photos = QCoreApplication.translate("PeopleView", "%n photos", None, p.photo_count)
             if p.hidden:
-                return _tr("{name} (hidden): {faces} in {photos}. Double-click for their photos.").format(
+                return QCoreApplication.translate("PeopleView", "{name} (hidden): {faces} in {photos}. Double-click for their photos.").format(
                     name=_person_name(p), faces=faces, photos=photos)
-            return _tr("{name}: {faces} in {photos}. Double-click for their photos.").format(
+            return QCoreApplication.translate("PeopleView", "{name}: {faces} in {photos}. Double-click for their photos.").format(
                 name=_person_name(p), faces=faces, photos=photos)
         if role == Qt.ItemDataRole.ForegroundRole and p.hidden:
             return QColor(128, 128, 128)
@@ -315,7 +312,7 @@ class FacesModel(QAbstractListModel):
         if role == Qt.ItemDataRole.DecorationRole:
             return self.crops.get(f.id, self._placeholder)
         if role == Qt.ItemDataRole.ToolTipRole:
-            return _tr("Confirmed by you") if f.confirmed else _tr("Found automatically; right-click if it is someone else")
+            return QCoreApplication.translate("PeopleView", "Confirmed by you") if f.confirmed else QCoreApplication.translate("PeopleView", "Found automatically; right-click if it is someone else")
         if role == FaceIdRole:
             return f.id
         return None

@@ -16,6 +16,7 @@ import os
 from typing import Any
 
 from PySide6.QtCore import (
+    QCoreApplication,
     QDate,
     QDateTime,
     QLocale,
@@ -159,12 +160,9 @@ class PhotoCanvas(QWidget):
         """Photo pixels -> widget pixels."""
         s = self.scale()
         center = QPointF(self.full_size[0] / 2, self.full_size[1] / 2) if self.zoom is None else self.center
-        t = QTransform()
-        t.translate(self.width() / 2, self.height() / 2)
-        t.rotate(self.rotation)
-        t.scale(s, s)
-        t.translate(-center.x(), -center.y())
-        return t
+        # Applied left to right: centre to the origin, scale, turn, then to the widget's middle.
+        return (QTransform.fromTranslate(-center.x(), -center.y()) * QTransform.fromScale(s, s)
+                * QTransform().rotate(self.rotation) * QTransform.fromTranslate(self.width() / 2, self.height() / 2))
 
     def fit(self) -> None:
         self.zoom = None
@@ -275,18 +273,13 @@ class PhotoCanvas(QWidget):
         self.zoomChanged.emit()
 
 
-def _tr(text: str, n: int = -1) -> str:
-    from PySide6.QtCore import QCoreApplication
-
-    return QCoreApplication.translate("PreviewDialog", text, None, n)
-
 
 def format_details(info: Any, locale: QLocale | None = None) -> list[tuple[str, str]]:
     """(label, rich text) rows for the details panel: numbers and dates through QLocale."""
     loc = locale or QLocale()
     e = info.exif
     rows: list[tuple[str, str]] = []
-    rows.append((_tr("File"), f"<b>{html.escape(os.path.basename(info.path))}</b><br>"
+    rows.append((QCoreApplication.translate("PreviewDialog", "File"), f"<b>{html.escape(os.path.basename(info.path))}</b><br>"
                  f"<span style='color:gray'>{html.escape(os.path.dirname(info.path))}</span>"))
     if e.taken is not None:
         taken = e.taken
@@ -296,53 +289,54 @@ def format_details(info: Any, locale: QLocale | None = None) -> list[tuple[str, 
             offset = taken.utcoffset() or dt.timedelta(0)
             minutes = int(offset.total_seconds() // 60)
             offset_text = f"{'+' if minutes >= 0 else '−'}{abs(minutes) // 60:02d}:{abs(minutes) % 60:02d}"
-            text = _tr("{date} (UTC{offset})").format(date=text, offset=offset_text)
-        rows.append((_tr("Taken"), html.escape(text)))
+            text = QCoreApplication.translate("PreviewDialog", "{date} (UTC{offset})").format(date=text, offset=offset_text)
+        rows.append((QCoreApplication.translate("PreviewDialog", "Taken"), html.escape(text)))
     elif info.date:
         when = QDateTime.fromSecsSinceEpoch(int(info.date))
-        rows.append((_tr("Date"), html.escape(loc.toString(when, QLocale.FormatType.LongFormat))))
+        rows.append((QCoreApplication.translate("PreviewDialog", "Date"), html.escape(loc.toString(when, QLocale.FormatType.LongFormat))))
     if e.camera:
-        rows.append((_tr("Camera"), html.escape(e.camera)))
+        rows.append((QCoreApplication.translate("PreviewDialog", "Camera"), html.escape(e.camera)))
     if e.lens:
-        rows.append((_tr("Lens"), html.escape(e.lens)))
+        rows.append((QCoreApplication.translate("PreviewDialog", "Lens"), html.escape(e.lens)))
     exposure = []
     if e.exposure_time:
         if e.exposure_time < 0.5:
-            exposure.append(_tr("1/{denominator} s").format(denominator=loc.toString(round(1 / e.exposure_time))))
+            exposure.append(QCoreApplication.translate("PreviewDialog", "1/{denominator} s").format(denominator=loc.toString(round(1 / e.exposure_time))))
         else:
-            exposure.append(_tr("{seconds} s").format(seconds=loc.toString(e.exposure_time, "g", 3)))
+            exposure.append(QCoreApplication.translate("PreviewDialog", "{seconds} s").format(seconds=loc.toString(e.exposure_time, "g", 3)))
     if e.f_number:
-        exposure.append(_tr("f/{number}").format(number=loc.toString(e.f_number, "f", 1)))
+        exposure.append(QCoreApplication.translate("PreviewDialog", "f/{number}").format(number=loc.toString(e.f_number, "f", 1)))
     if e.iso:
-        exposure.append(_tr("ISO {iso}").format(iso=loc.toString(e.iso)))
+        exposure.append(QCoreApplication.translate("PreviewDialog", "ISO {iso}").format(iso=loc.toString(e.iso)))
     if e.focal_length:
-        focal = _tr("{mm} mm").format(mm=loc.toString(e.focal_length, "g", 4))
+        focal = QCoreApplication.translate("PreviewDialog", "{mm} mm").format(mm=loc.toString(e.focal_length, "g", 4))
         if e.focal_length_35mm and abs(e.focal_length_35mm - e.focal_length) > 0.5:
-            focal = _tr("{mm} mm ({mm35} mm in 35 mm terms)").format(
+            focal = QCoreApplication.translate("PreviewDialog", "{mm} mm ({mm35} mm in 35 mm terms)").format(
                 mm=loc.toString(e.focal_length, "g", 4), mm35=loc.toString(e.focal_length_35mm))
         exposure.append(focal)
     if exposure:
-        rows.append((_tr("Exposure"), html.escape(" · ".join(exposure))))
+        rows.append((QCoreApplication.translate("PreviewDialog", "Exposure"), html.escape(" · ".join(exposure))))
     if info.width and info.height:
         mp = info.width * info.height / 1e6
-        rows.append((_tr("Size"), html.escape(_tr("{width} × {height} pixels ({megapixels} MP)").format(
+        rows.append((QCoreApplication.translate("PreviewDialog", "Size"), html.escape(QCoreApplication.translate("PreviewDialog", "{width} × {height} pixels ({megapixels} MP)").format(
             width=loc.toString(info.width), height=loc.toString(info.height), megapixels=loc.toString(mp, "f", 1)))))
-    rows.append((_tr("File size"), html.escape(loc.formattedDataSize(int(info.file_size)))))
+    rows.append((QCoreApplication.translate("PreviewDialog", "File size"), html.escape(loc.formattedDataSize(int(info.file_size)))))
     if e.has_gps:
-        lat = _tr("{degrees}° N").format(degrees=loc.toString(abs(e.latitude), "f", 5)) if e.latitude >= 0 else \
-            _tr("{degrees}° S").format(degrees=loc.toString(abs(e.latitude), "f", 5))
-        lon = _tr("{degrees}° E").format(degrees=loc.toString(abs(e.longitude), "f", 5)) if e.longitude >= 0 else \
-            _tr("{degrees}° W").format(degrees=loc.toString(abs(e.longitude), "f", 5))
+        lat = QCoreApplication.translate("PreviewDialog", "{degrees}° N").format(degrees=loc.toString(abs(e.latitude), "f", 5)) if e.latitude >= 0 else \
+            QCoreApplication.translate("PreviewDialog", "{degrees}° S").format(degrees=loc.toString(abs(e.latitude), "f", 5))
+        lon = QCoreApplication.translate("PreviewDialog", "{degrees}° E").format(degrees=loc.toString(abs(e.longitude), "f", 5)) if e.longitude >= 0 else \
+            QCoreApplication.translate("PreviewDialog", "{degrees}° W").format(degrees=loc.toString(abs(e.longitude), "f", 5))
         url = (f"https://www.openstreetmap.org/?mlat={e.latitude:.6f}&mlon={e.longitude:.6f}"
                f"#map=16/{e.latitude:.6f}/{e.longitude:.6f}")
         place = f"{html.escape(lat)}, {html.escape(lon)}"
         if e.altitude is not None:
-            place += "<br>" + html.escape(_tr("{metres} m above sea level").format(metres=loc.toString(round(e.altitude))))
-        place += f"<br><a href='{url}'>{html.escape(_tr('Open in OpenStreetMap'))}</a>"
-        rows.append((_tr("Place"), place))
+            place += "<br>" + html.escape(QCoreApplication.translate("PreviewDialog", "{metres} m above sea level").format(metres=loc.toString(round(e.altitude))))
+        link = QCoreApplication.translate("PreviewDialog", "Open in OpenStreetMap")
+        place += f"<br><a href='{url}'>{html.escape(link)}</a>"
+        rows.append((QCoreApplication.translate("PreviewDialog", "Place"), place))
     if info.faces:
-        names = [f.name or (_tr("Unnamed") if f.person_id is not None else _tr("Not sorted yet")) for f in info.faces]
-        rows.append((_tr("People", len(names)), html.escape(", ".join(names))))
+        names = [f.name or (QCoreApplication.translate("PreviewDialog", "Unnamed") if f.person_id is not None else QCoreApplication.translate("PreviewDialog", "Not sorted yet")) for f in info.faces]
+        rows.append((QCoreApplication.translate("PreviewDialog", "People", None, len(names)), html.escape(", ".join(names))))
     return rows
 
 

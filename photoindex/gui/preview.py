@@ -283,8 +283,10 @@ def format_details(info: Any, locale: QLocale | None = None) -> list[tuple[str, 
                  f"<span style='color:gray'>{html.escape(os.path.dirname(info.path))}</span>"))
     if e.taken is not None:
         taken = e.taken
-        when = QDateTime(QDate(taken.year, taken.month, taken.day), QTime(taken.hour, taken.minute, taken.second))
-        text = loc.toString(when, QLocale.FormatType.LongFormat)
+        # Date and time apart: a QDateTime's long form names this machine's zone, not the camera's.
+        text = QCoreApplication.translate("PreviewDialog", "{date}, {time}").format(
+            date=loc.toString(QDate(taken.year, taken.month, taken.day), QLocale.FormatType.LongFormat),
+            time=loc.toString(QTime(taken.hour, taken.minute, taken.second), QLocale.FormatType.ShortFormat))
         if taken.tzinfo is not None:
             offset = taken.utcoffset() or dt.timedelta(0)
             minutes = int(offset.total_seconds() // 60)
@@ -293,7 +295,10 @@ def format_details(info: Any, locale: QLocale | None = None) -> list[tuple[str, 
         rows.append((QCoreApplication.translate("PreviewDialog", "Taken"), html.escape(text)))
     elif info.date:
         when = QDateTime.fromSecsSinceEpoch(int(info.date))
-        rows.append((QCoreApplication.translate("PreviewDialog", "Date"), html.escape(loc.toString(when, QLocale.FormatType.LongFormat))))
+        text = QCoreApplication.translate("PreviewDialog", "{date}, {time}").format(
+            date=loc.toString(when.date(), QLocale.FormatType.LongFormat),
+            time=loc.toString(when.time(), QLocale.FormatType.ShortFormat))
+        rows.append((QCoreApplication.translate("PreviewDialog", "Date"), html.escape(text)))
     if e.camera:
         rows.append((QCoreApplication.translate("PreviewDialog", "Camera"), html.escape(e.camera)))
     if e.lens:

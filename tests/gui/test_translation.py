@@ -49,7 +49,7 @@ ALLOWED = {
     # the brand, the models and the hardware, which Korean interfaces name in English too
     "photoindex", "CLIP", "DINOv", "OpenCLIP", "ViT", "XLM", "SigLIP", "NLLB", "CPU", "GPU", "CUDA", "Apple", "Metal",
     # units and keys, as Korean interfaces write them
-    "KB", "MB", "GB", "TB", "kB", "KiB", "MiB", "GiB", "TiB", "px", "Ctrl", "Shift", "Alt", "Esc", "Enter", "Tab", "Del", "Home", "End",
+    "KB", "MB", "GB", "TB", "kB", "KiB", "MiB", "GiB", "TiB", "px", "mm", "UTC", "MP", "Ctrl", "Shift", "Alt", "Esc", "Enter", "Tab", "Del", "Home", "End",
     # each language names itself in the language choice
     "English",
     # photo formats and metadata names
@@ -123,6 +123,12 @@ def test_every_tr_call_is_visible_to_lupdate() -> None:
             args = node.args[: text_at + 1]
             if not all(isinstance(a, ast.Constant) and isinstance(a.value, str) for a in args):
                 hidden.append(f"{Path(source).name}:{node.lineno}: {ast.unparse(node)[:100]}")
+            # PySide6's lupdate also drops a translate() whose count is an expression or a keyword
+            # (translate("C", "%n faces", None, p.face_count)); a plain name is read (self.tr is fine).
+            count = node.args[text_at + 2] if len(node.args) > text_at + 2 else None
+            if name == "translate" and (node.keywords or (count is not None and not isinstance(count, ast.Name))):
+                hidden.append(f"{Path(source).name}:{node.lineno}: {ast.unparse(node)[:100]} "
+                              "(give the count a name first: n = p.face_count)")
     assert not hidden, ("translations lupdate cannot see (write the text in the tr()/translate() call itself; "
                         "QT_TRANSLATE_NOOP('Context', '...') marks a string used later):\n" + "\n".join(hidden))
 

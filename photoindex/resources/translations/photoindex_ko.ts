@@ -800,6 +800,13 @@ They leave your photo folders; you can restore them from the Trash.</source>
     </message>
 </context>
 <context>
+    <name>MapCanvas</name>
+    <message>
+        <source>Photo {number}</source>
+        <translation>사진 {number}</translation>
+    </message>
+</context>
+<context>
     <name>MapView</name>
     <message>
         <source>No map yet: index some photos, then compute the map.</source>
@@ -984,6 +991,26 @@ Look: photos that look alike sit together (DINOv2).</source>
 </context>
 <context>
     <name>PeopleView</name>
+    <message>
+        <source>Unnamed</source>
+        <translation>이름 없음</translation>
+    </message>
+    <message>
+        <source>{name} (hidden): {faces} in {photos}. Double-click for their photos.</source>
+        <translation>{name}(숨김): {photos}에서 {faces}. 두 번 클릭하면 이 인물의 사진을 봅니다.</translation>
+    </message>
+    <message>
+        <source>{name}: {faces} in {photos}. Double-click for their photos.</source>
+        <translation>{name}: {photos}에서 {faces}. 두 번 클릭하면 이 인물의 사진을 봅니다.</translation>
+    </message>
+    <message>
+        <source>Confirmed by you</source>
+        <translation>직접 확인함</translation>
+    </message>
+    <message>
+        <source>Found automatically; right-click if it is someone else</source>
+        <translation>자동으로 찾았습니다. 다른 사람이면 오른쪽 클릭하세요</translation>
+    </message>
     <message>
         <source>&amp;Undo</source>
         <translation>실행 취소(&amp;U)</translation>
@@ -1229,6 +1256,110 @@ Their faces become one person. You can undo this (Ctrl+Z).</source>
 </context>
 <context>
     <name>PreviewDialog</name>
+    <message>
+        <source>File</source>
+        <translation>파일</translation>
+    </message>
+    <message>
+        <source>{date}, {time}</source>
+        <translation>{date} {time}</translation>
+    </message>
+    <message>
+        <source>{date} (UTC{offset})</source>
+        <translation>{date}(UTC{offset})</translation>
+    </message>
+    <message>
+        <source>Taken</source>
+        <translation>촬영</translation>
+    </message>
+    <message>
+        <source>Date</source>
+        <translation>날짜</translation>
+    </message>
+    <message>
+        <source>Camera</source>
+        <translation>카메라</translation>
+    </message>
+    <message>
+        <source>Lens</source>
+        <translation>렌즈</translation>
+    </message>
+    <message>
+        <source>1/{denominator} s</source>
+        <translation>1/{denominator}초</translation>
+    </message>
+    <message>
+        <source>{seconds} s</source>
+        <translation>{seconds}초</translation>
+    </message>
+    <message>
+        <source>f/{number}</source>
+        <translation>f/{number}</translation>
+    </message>
+    <message>
+        <source>ISO {iso}</source>
+        <translation>ISO {iso}</translation>
+    </message>
+    <message>
+        <source>{mm} mm</source>
+        <translation>{mm}mm</translation>
+    </message>
+    <message>
+        <source>{mm} mm ({mm35} mm in 35 mm terms)</source>
+        <translation>{mm}mm(35mm 환산 {mm35}mm)</translation>
+    </message>
+    <message>
+        <source>Exposure</source>
+        <translation>노출</translation>
+    </message>
+    <message>
+        <source>Size</source>
+        <translation>크기</translation>
+    </message>
+    <message>
+        <source>{width} × {height} pixels ({megapixels} MP)</source>
+        <translation>{width} × {height} 픽셀({megapixels}MP)</translation>
+    </message>
+    <message>
+        <source>File size</source>
+        <translation>파일 크기</translation>
+    </message>
+    <message>
+        <source>{degrees}° N</source>
+        <translation>북위 {degrees}°</translation>
+    </message>
+    <message>
+        <source>{degrees}° S</source>
+        <translation>남위 {degrees}°</translation>
+    </message>
+    <message>
+        <source>{degrees}° E</source>
+        <translation>동경 {degrees}°</translation>
+    </message>
+    <message>
+        <source>{degrees}° W</source>
+        <translation>서경 {degrees}°</translation>
+    </message>
+    <message>
+        <source>{metres} m above sea level</source>
+        <translation>해발 {metres}m</translation>
+    </message>
+    <message>
+        <source>Open in OpenStreetMap</source>
+        <translation>OpenStreetMap에서 열기</translation>
+    </message>
+    <message>
+        <source>Place</source>
+        <translation>장소</translation>
+    </message>
+    <message>
+        <source>Unnamed</source>
+        <translation>이름 없음</translation>
+    </message>
+    <message>
+        <source>Not sorted yet</source>
+        <translation>아직 분류 안 됨</translation>
+    </message>
     <message>
         <source>Preview</source>
         <translation>미리보기</translation>

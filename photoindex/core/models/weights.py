@@ -361,11 +361,5 @@ def ensure(
     return found
 
 
-def hub_file(repo_id: str, filename: str, revision: str | None, what: str, hint: str, size: int = 0) -> Path:
-    """One file of a hub repository, found or downloaded (see ensure)."""
-    spec = ModelFile(repo_id, filename, revision, size)
-    return ensure([spec], None, what=what, hint=hint)[spec][0]
-
-
 def _one_line(exc: BaseException) -> str:
     return " ".join(str(exc).split())[:200] or type(exc).__name__

@@ -19,10 +19,6 @@ MODEL_LICENCES = [
 ]
 
 
-def _tr(text: str) -> str:
-    return QCoreApplication.translate("Menus", text)
-
-
 def version() -> str:
     try:
         return metadata.version("photoindex")
@@ -54,37 +50,37 @@ def build_menus(win: Any) -> dict[str, QAction]:
         actions[name] = action
         return action
 
-    file = bar.addMenu(_tr("&File"))
-    add(file, "add_folder", _tr("&Add Folder…"), lambda: win.welcome_choose(), QKeySequence.StandardKey.Open,
-        _tr("Add a folder of photos to the library"))
-    add(file, "rescan", _tr("&Rescan Folders"), lambda: win.start_indexing(), [QKeySequence.StandardKey.Refresh, "F5"],
-        _tr("Look for new, changed and removed photos"))
+    file = bar.addMenu(QCoreApplication.translate("Menus", "&File"))
+    add(file, "add_folder", QCoreApplication.translate("Menus", "&Add Folder…"), lambda: win.welcome_choose(), QKeySequence.StandardKey.Open,
+        QCoreApplication.translate("Menus", "Add a folder of photos to the library"))
+    add(file, "rescan", QCoreApplication.translate("Menus", "&Rescan Folders"), lambda: win.start_indexing(), [QKeySequence.StandardKey.Refresh, "F5"],
+        QCoreApplication.translate("Menus", "Look for new, changed and removed photos"))
     file.addSeparator()
-    add(file, "settings", _tr("&Settings…"), lambda: win.open_settings(), [QKeySequence.StandardKey.Preferences, "Ctrl+,"])
+    add(file, "settings", QCoreApplication.translate("Menus", "&Settings…"), lambda: win.open_settings(), [QKeySequence.StandardKey.Preferences, "Ctrl+,"])
     file.addSeparator()
-    add(file, "quit", _tr("&Quit"), lambda: win.close(), [QKeySequence.StandardKey.Quit, "Ctrl+Q"])
+    add(file, "quit", QCoreApplication.translate("Menus", "&Quit"), lambda: win.close(), [QKeySequence.StandardKey.Quit, "Ctrl+Q"])
 
-    edit = bar.addMenu(_tr("&Edit"))
-    add(edit, "find", _tr("&Find…"), lambda: win.focus_search(), [QKeySequence.StandardKey.Find, "Ctrl+K"])
-    add(edit, "paste", _tr("&Paste Image to Search"), lambda: win.paste_image(), QKeySequence.StandardKey.Paste)
+    edit = bar.addMenu(QCoreApplication.translate("Menus", "&Edit"))
+    add(edit, "find", QCoreApplication.translate("Menus", "&Find…"), lambda: win.focus_search(), [QKeySequence.StandardKey.Find, "Ctrl+K"])
+    add(edit, "paste", QCoreApplication.translate("Menus", "&Paste Image to Search"), lambda: win.paste_image(), QKeySequence.StandardKey.Paste)
     edit.addSeparator()
-    add(edit, "select_all", _tr("Select &All"), lambda: win.grid.selectAll(), QKeySequence.StandardKey.SelectAll)
-    add(edit, "copy_paths", _tr("&Copy Paths"), lambda: win.copy_selected_paths(), QKeySequence.StandardKey.Copy)
-    add(edit, "trash", _tr("Move to &Trash…"), lambda: win.trash_selected(), QKeySequence.StandardKey.Delete)
+    add(edit, "select_all", QCoreApplication.translate("Menus", "Select &All"), lambda: win.grid.selectAll(), QKeySequence.StandardKey.SelectAll)
+    add(edit, "copy_paths", QCoreApplication.translate("Menus", "&Copy Paths"), lambda: win.copy_selected_paths(), QKeySequence.StandardKey.Copy)
+    add(edit, "trash", QCoreApplication.translate("Menus", "Move to &Trash…"), lambda: win.trash_selected(), QKeySequence.StandardKey.Delete)
 
-    view = bar.addMenu(_tr("&View"))
-    add(view, "zoom_in", _tr("Larger Thumbnails"), lambda: win.zoom_by(1), [QKeySequence.StandardKey.ZoomIn, "Ctrl+="])
-    add(view, "zoom_out", _tr("Smaller Thumbnails"), lambda: win.zoom_by(-1), QKeySequence.StandardKey.ZoomOut)
+    view = bar.addMenu(QCoreApplication.translate("Menus", "&View"))
+    add(view, "zoom_in", QCoreApplication.translate("Menus", "Larger Thumbnails"), lambda: win.zoom_by(1), [QKeySequence.StandardKey.ZoomIn, "Ctrl+="])
+    add(view, "zoom_out", QCoreApplication.translate("Menus", "Smaller Thumbnails"), lambda: win.zoom_by(-1), QKeySequence.StandardKey.ZoomOut)
 
-    go = bar.addMenu(_tr("&Go"))
-    add(go, "all_photos", _tr("&All Photos"), lambda: win.set_folder_filter(None), "Ctrl+1")
-    add(go, "people", _tr("&People"), lambda: win.go_to("people"), "Ctrl+2")
-    add(go, "map", _tr("&Map"), lambda: win.go_to("map"), "Ctrl+3")
-    add(go, "duplicates", _tr("&Duplicates"), lambda: win.go_to("duplicates"), "Ctrl+4")
+    go = bar.addMenu(QCoreApplication.translate("Menus", "&Go"))
+    add(go, "all_photos", QCoreApplication.translate("Menus", "&All Photos"), lambda: win.set_folder_filter(None), "Ctrl+1")
+    add(go, "people", QCoreApplication.translate("Menus", "&People"), lambda: win.go_to("people"), "Ctrl+2")
+    add(go, "map", QCoreApplication.translate("Menus", "&Map"), lambda: win.go_to("map"), "Ctrl+3")
+    add(go, "duplicates", QCoreApplication.translate("Menus", "&Duplicates"), lambda: win.go_to("duplicates"), "Ctrl+4")
 
-    helpm = bar.addMenu(_tr("&Help"))
-    add(helpm, "help", _tr("photoindex &Help"), lambda: open_help(win), QKeySequence.StandardKey.HelpContents)
-    add(helpm, "about", _tr("&About photoindex"), lambda: about_box(win, exec_=True))
+    helpm = bar.addMenu(QCoreApplication.translate("Menus", "&Help"))
+    add(helpm, "help", QCoreApplication.translate("Menus", "photoindex &Help"), lambda: open_help(win), QKeySequence.StandardKey.HelpContents)
+    add(helpm, "about", QCoreApplication.translate("Menus", "&About photoindex"), lambda: about_box(win, exec_=True))
     return actions
 
 
@@ -97,14 +93,14 @@ def help_text() -> str:
         readme = ""
     if readme.strip():
         return readme
-    return _tr("# photoindex\n\nAdd your photo folders (File → Add Folder…), then type what a photo shows in the "
-               "search field (Ctrl+F). Right-click a photo to find similar ones; select several for more.")
+    return QCoreApplication.translate(
+        "Menus", "# photoindex\n\nAdd your photo folders (File → Add Folder…), then type what a photo shows in the search field (Ctrl+F). Right-click a photo to find similar ones; select several for more.")  # noqa: E501
 
 
 def open_help(win: Any) -> QDialog:
     """F1: the manual in a window of its own (no network needed)."""
     dlg = QDialog(win)
-    dlg.setWindowTitle(_tr("photoindex Help"))
+    dlg.setWindowTitle(QCoreApplication.translate("Menus", "photoindex Help"))
     view = QTextBrowser(dlg)
     view.setOpenExternalLinks(True)
     view.setMarkdown(help_text())
@@ -122,12 +118,12 @@ def open_help(win: Any) -> QDialog:
 def about_text() -> str:
     rows = "".join(f"<li>{name}: {terms}</li>" for name, terms in MODEL_LICENCES)
     return (f"<h3>photoindex {version()}</h3>"
-            + _tr("<p>Find any photo on your own computer by what it shows. Everything stays on this computer.</p>")
-            + "<p>" + _tr("Models and the licences of their weights:") + f"</p><ul>{rows}</ul>")
+            + QCoreApplication.translate("Menus", "<p>Find any photo on your own computer by what it shows. Everything stays on this computer.</p>")
+            + "<p>" + QCoreApplication.translate("Menus", "Models and the licences of their weights:") + f"</p><ul>{rows}</ul>")
 
 
 def about_box(win: Any, exec_: bool = False) -> QMessageBox:
-    box = QMessageBox(QMessageBox.Icon.NoIcon, _tr("About photoindex"), about_text(), QMessageBox.StandardButton.Ok, win)
+    box = QMessageBox(QMessageBox.Icon.NoIcon, QCoreApplication.translate("Menus", "About photoindex"), about_text(), QMessageBox.StandardButton.Ok, win)
     box.setIconPixmap(win.windowIcon().pixmap(64, 64))
     win.about = box
     if exec_:

@@ -136,3 +136,13 @@ def test_the_face_detector_comes_through_the_same_path(hub_env, monkeypatch: pyt
                                                         hashlib.sha256(data).hexdigest()))
     path = face_models.yunet_path(None)
     assert path.read_bytes() == data and path.parent.name == YUNET.revision
+
+
+def test_an_unpinned_copy_in_the_hub_cache_is_used(hub_env, tmp_path: Path) -> None:
+    """A library made by photoindex 0.x keeps searching with the model it downloaded then
+    (into the Hugging Face cache, unpinned) instead of downloading it again."""
+    from huggingface_hub import hf_hub_download
+
+    path = hf_hub_download(REPO, "config.json", endpoint=hub_env.url)  # 'main', as 0.x did
+    spec = ModelFile(REPO, "config.json", "f" * 40, 1)  # pinned to another commit
+    assert locate(spec, None) == (Path(path), "hf-cache:main")

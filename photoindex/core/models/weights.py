@@ -148,12 +148,19 @@ def locate(spec: ModelFile, models_dir: Path | None) -> tuple[Path, str] | None:
         from huggingface_hub import try_to_load_from_cache
 
         cached = try_to_load_from_cache(spec.repo, spec.filename, revision=spec.revision)
+        revision = spec.revision or "hf-cache"
+        if not (isinstance(cached, str) and os.path.exists(cached)) and spec.revision is not None:
+            # photoindex 0.x (and other programs) downloaded without a pin: the copy the cache's
+            # 'main' names is used rather than downloading the same model again; the library
+            # records that it came from there.
+            cached = try_to_load_from_cache(spec.repo, spec.filename)
+            revision = "hf-cache:main"
     except Exception as exc:  # a damaged cache folder must not stop the lookup
         log.warning("cannot look in the Hugging Face cache for %s: %s", spec.label, exc)
         cached = None
     if isinstance(cached, str) and os.path.exists(cached):
         check_file(Path(cached), spec)
-        return Path(cached), spec.revision or "hf-cache"
+        return Path(cached), revision
     return None
 
 

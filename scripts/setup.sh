@@ -18,7 +18,7 @@ find_python() {
 }
 
 stamp="$venv/.photoindex-setup-$extras"
-want="$( (cat pyproject.toml; echo "$extras"; uname -m) | sha256sum | cut -c1-16)"
+want="$( (cat pyproject.toml constraints.txt; echo "$extras"; uname -m) | sha256sum | cut -c1-16)"
 if [ -x "$venv/bin/python" ] && [ -f "$stamp" ] && [ "$(cat "$stamp")" = "$want" ]; then
   scripts/build_translations.sh  # the window's translations (.ts -> .qm), when a .ts changed
   exit 0
@@ -41,6 +41,17 @@ if ! "$venv/bin/python" -c 'import torch, torchvision' 2>/dev/null; then
     *) "${pip[@]}" install torch torchvision ;;
   esac
 fi
-"${pip[@]}" install -q -e ".[$extras]"
+# hnswlib has no wheels on PyPI; its source build adds -march=native, and a wheel built that way
+# (kept in pip's cache, or a .venv copied to another machine, as CI runners differ) crashes with
+# SIGILL on a CPU without the same extensions. Build it portable, outside pip's cache.
+if ! "$venv/bin/python" -c 'import hnswlib' 2>/dev/null; then
+  portable=""
+  [ "$(uname -m)" = x86_64 ] && portable="-O3 -march=x86-64-v2 -mtune=generic"
+  HNSWLIB_NO_NATIVE=1 CFLAGS="$portable" CXXFLAGS="$portable" \
+    "${pip[@]}" install -q --no-cache-dir --no-binary hnswlib -c constraints.txt hnswlib
+fi
+# constraints.txt: the versions the test suite passed with (reproducible installs); the ranges in
+# pyproject.toml stay open for pip users.
+"${pip[@]}" install -q -c constraints.txt -e ".[$extras]"
 echo "$want" > "$stamp"
 scripts/build_translations.sh

@@ -51,6 +51,6 @@ sed -i 's/\[ "$1" = configure \]/[ "$1" = remove ] || [ "$1" = purge ]/' "$root/
 chmod 0755 "$root/DEBIAN/postinst" "$root/DEBIAN/postrm"
 mkdir -p dist
 deb="dist/photoindex_${version}_amd64.deb"
-# xz at a middle level: torch's libraries make this the slow step.
-dpkg-deb --root-owner-group -Zxz -z6 --build "$root" "$deb" >/dev/null
+# gzip: every dpkg reads it, and xz over torch's libraries takes many minutes on a small machine.
+dpkg-deb --root-owner-group -Z"${DEB_COMPRESS:-gzip}" --build "$root" "$deb" >/dev/null
 echo "built $deb ($(du -h "$deb" | cut -f1))"

@@ -33,7 +33,10 @@ import tempfile
 from pathlib import Path
 
 STAND_IN_OVER = 2 * 1024 * 1024  # bytes: smaller CUDA libraries are kept as they are
-KEEP_REAL = ("libcudart.so",)  # answers torch's device-count question honestly
+# libcudart answers torch's device-count question honestly; libcupti is linked by libtorch_cpu for
+# its profiler (kineto) and libcufile by libtorch_python: small, and kept real in case their
+# initialisation runs at load.
+KEEP_REAL = ("libcudart.so", "libcupti.so", "libcufile.so")
 DROP_ALWAYS = ("libtorch_cuda_linalg.so",)  # dlopened by torch for linalg on a GPU only
 
 
@@ -74,7 +77,17 @@ def elf_files(root: Path) -> dict[Path, list[Path]]:
     return files
 
 
-def closure(roots: list[Path], by_name: dict[str, Path]) -> set[Path]:
+def names_of(files: dict[Path, list[Path]]) -> dict[str, list[Path]]:
+    """File name or SONAME -> every file by that name (torchvision.libs carries its own libcudart
+    with the same SONAME as nvidia's: which one the loader takes depends on the RPATH, so all count)."""
+    by_name: dict[str, list[Path]] = {}
+    for real, names in files.items():
+        for key in {n.name for n in names} | {soname(real) or real.name}:
+            by_name.setdefault(key, []).append(real)
+    return by_name
+
+
+def closure(roots: list[Path], by_name: dict[str, list[Path]]) -> set[Path]:
     seen: set[Path] = set()
     todo = list(roots)
     while todo:
@@ -83,8 +96,7 @@ def closure(roots: list[Path], by_name: dict[str, Path]) -> set[Path]:
             continue
         seen.add(p)
         for lib in needed(p):
-            if lib in by_name:
-                todo.append(by_name[lib])
+            todo.extend(by_name.get(lib, []))
     return seen
 
 
@@ -149,13 +161,7 @@ def stand_in(real: Path, dest: Path, workdir: Path) -> None:
 
 def main(root: Path) -> None:
     files = elf_files(root)
-    by_name: dict[str, Path] = {}
-    for real, names in files.items():
-        for n in names:
-            by_name.setdefault(n.name, real)
-        so = soname(real)
-        if so:
-            by_name.setdefault(so, real)
+    by_name = names_of(files)
     report: list[str] = []
     before = sum(p.stat().st_size for p in files)
 
@@ -177,8 +183,7 @@ def main(root: Path) -> None:
     # (1) drop what nothing kept links against (recomputed: the stand-ins need nothing).
     files = elf_files(root)
     roots = [p for p in files if not is_cuda(p, root) and not p.name.startswith(DROP_ALWAYS)]
-    linked = closure(roots, by_name={**{n.name: r for r, ns in files.items() for n in ns},
-                                     **{so: r for r in files if (so := soname(r))}})
+    linked = closure(roots, names_of(files))
     for real, names in sorted(files.items()):
         if real in linked or not (is_cuda(real, root) or real.name.startswith(DROP_ALWAYS)):
             continue

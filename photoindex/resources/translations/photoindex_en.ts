@@ -162,6 +162,13 @@
         </translation>
     </message>
     <message numerus="yes">
+        <source>Switching search to %1: %L2 of %Ln photos</source>
+        <translation>
+            <numerusform>Switching search to %1: %L2 of %Ln photo</numerusform>
+            <numerusform>Switching search to %1: %L2 of %Ln photos</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
         <source>%n photos indexed</source>
         <translation>
             <numerusform>%Ln photo indexed</numerusform>

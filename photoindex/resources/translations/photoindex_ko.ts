@@ -460,6 +460,24 @@
         <translation>카탈로그를 백업하는 중…</translation>
     </message>
     <message numerus="yes">
+        <source>Switching search to %1: %L2 of %Ln photos</source>
+        <translation>
+            <numerusform>검색 모델 전환 중(%1): 사진 %Ln장 중 %L2장</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>{count}, {time_left}; search uses the old model until then</source>
+        <translation>{count}, {time_left}. 그때까지는 이전 모델로 검색합니다</translation>
+    </message>
+    <message>
+        <source>{count}; search uses the old model until then</source>
+        <translation>{count}. 그때까지는 이전 모델로 검색합니다</translation>
+    </message>
+    <message>
+        <source>Search is moving to another model: every photo gets a new vector in the background. Until all have one, search answers with the previous model.</source>
+        <translation>검색 모델을 바꾸는 중입니다. 모든 사진을 뒤에서 새 모델로 다시 분석하며, 끝날 때까지는 이전 모델로 검색합니다.</translation>
+    </message>
+    <message numerus="yes">
         <source>%n photos indexed</source>
         <translation>
             <numerusform>사진 %Ln장 색인됨</numerusform>
@@ -569,20 +587,8 @@ The files stay where they are; only photoindex forgets them.</source>
         <translation>검색 모델을 불러오는 중…</translation>
     </message>
     <message>
-        <source>Loading the search models</source>
-        <translation>검색 모델을 불러오는 중</translation>
-    </message>
-    <message>
-        <source>Downloading</source>
-        <translation>다운로드 중</translation>
-    </message>
-    <message>
         <source>Ready to search</source>
         <translation>검색 준비 완료</translation>
-    </message>
-    <message>
-        <source>Downloading the search models (first run only): {mb} MB so far…</source>
-        <translation>검색 모델을 다운로드하는 중(처음 한 번만): 지금까지 {mb}MB…</translation>
     </message>
     <message>
         <source>Looking for new and changed photos…</source>
@@ -673,6 +679,18 @@ The files stay where they are; only photoindex forgets them.</source>
     <message>
         <source>Looking for similar photos…</source>
         <translation>비슷한 사진을 찾는 중…</translation>
+    </message>
+    <message>
+        <source>Photos that look like {name}</source>
+        <translation>{name}와(과) 닮은 사진</translation>
+    </message>
+    <message>
+        <source>Photos that mean the same as {name}</source>
+        <translation>{name}와(과) 의미가 같은 사진</translation>
+    </message>
+    <message>
+        <source>Photos that look like the pasted picture</source>
+        <translation>붙여 넣은 이미지와 닮은 사진</translation>
     </message>
     <message>
         <source>Find similar (looks like)</source>
@@ -797,6 +815,10 @@ They leave your photo folders; you can restore them from the Trash.</source>
         <translation>
             <numerusform>이 사진 %Ln장과 닮은 사진</numerusform>
         </translation>
+    </message>
+    <message>
+        <source>nearby on the map</source>
+        <translation>지도에서 가까운 사진</translation>
     </message>
 </context>
 <context>
@@ -987,6 +1009,137 @@ Look: photos that look alike sit together (DINOv2).</source>
     <message>
         <source>Map failed: {reason}</source>
         <translation>지도를 만들지 못했습니다: {reason}</translation>
+    </message>
+</context>
+<context>
+    <name>Menus</name>
+    <message>
+        <source>&amp;File</source>
+        <translation>파일(&amp;F)</translation>
+    </message>
+    <message>
+        <source>&amp;Add Folder…</source>
+        <translation>폴더 추가(&amp;A)…</translation>
+    </message>
+    <message>
+        <source>Add a folder of photos to the library</source>
+        <translation>보관함에 사진 폴더를 추가합니다</translation>
+    </message>
+    <message>
+        <source>&amp;Rescan Folders</source>
+        <translation>폴더 다시 검사(&amp;R)</translation>
+    </message>
+    <message>
+        <source>Look for new, changed and removed photos</source>
+        <translation>새 사진, 바뀐 사진, 지워진 사진을 찾습니다</translation>
+    </message>
+    <message>
+        <source>&amp;Settings…</source>
+        <translation>설정(&amp;S)…</translation>
+    </message>
+    <message>
+        <source>&amp;Quit</source>
+        <translation>끝내기(&amp;Q)</translation>
+    </message>
+    <message>
+        <source>&amp;Edit</source>
+        <translation>편집(&amp;E)</translation>
+    </message>
+    <message>
+        <source>&amp;Undo</source>
+        <translation>실행 취소(&amp;U)</translation>
+    </message>
+    <message>
+        <source>&amp;Redo</source>
+        <translation>다시 실행(&amp;R)</translation>
+    </message>
+    <message>
+        <source>&amp;Find…</source>
+        <translation>찾기(&amp;F)…</translation>
+    </message>
+    <message>
+        <source>&amp;Paste Image to Search</source>
+        <translation>이미지 붙여 넣어 검색(&amp;P)</translation>
+    </message>
+    <message>
+        <source>Select &amp;All</source>
+        <translation>모두 선택(&amp;A)</translation>
+    </message>
+    <message>
+        <source>&amp;Copy Paths</source>
+        <translation>경로 복사(&amp;C)</translation>
+    </message>
+    <message>
+        <source>Move to &amp;Trash…</source>
+        <translation>휴지통으로 이동(&amp;T)…</translation>
+    </message>
+    <message>
+        <source>&amp;View</source>
+        <translation>보기(&amp;V)</translation>
+    </message>
+    <message>
+        <source>Larger Thumbnails</source>
+        <translation>썸네일 크게</translation>
+    </message>
+    <message>
+        <source>Smaller Thumbnails</source>
+        <translation>썸네일 작게</translation>
+    </message>
+    <message>
+        <source>&amp;Go</source>
+        <translation>이동(&amp;G)</translation>
+    </message>
+    <message>
+        <source>&amp;All Photos</source>
+        <translation>모든 사진(&amp;A)</translation>
+    </message>
+    <message>
+        <source>&amp;People</source>
+        <translation>인물(&amp;P)</translation>
+    </message>
+    <message>
+        <source>&amp;Map</source>
+        <translation>지도(&amp;M)</translation>
+    </message>
+    <message>
+        <source>&amp;Duplicates</source>
+        <translation>중복 사진(&amp;D)</translation>
+    </message>
+    <message>
+        <source>&amp;Help</source>
+        <translation>도움말(&amp;H)</translation>
+    </message>
+    <message>
+        <source>photoindex &amp;Help</source>
+        <translation>photoindex 도움말(&amp;H)</translation>
+    </message>
+    <message>
+        <source>&amp;About photoindex</source>
+        <translation>photoindex 정보(&amp;A)</translation>
+    </message>
+    <message>
+        <source># photoindex
+
+Add your photo folders (File → Add Folder…), then type what a photo shows in the search field (Ctrl+F). Right-click a photo to find similar ones; select several for more.</source>
+        <translation># photoindex
+
+사진 폴더를 추가한 다음(파일 → 폴더 추가…), 검색 칸(Ctrl+F)에 사진에 담긴 내용을 입력하세요. 사진을 오른쪽 클릭하면 비슷한 사진을 찾을 수 있고, 여러 장을 선택하면 더 많은 기능을 쓸 수 있습니다.</translation>
+    </message>
+    <message>
+        <source>photoindex Help</source>
+        <translation>photoindex 도움말</translation>
+    </message>
+    <message>
+        <source>&lt;p&gt;Find any photo on your own computer by what it shows. Everything stays on this computer.&lt;/p&gt;</source>
+        <translation>&lt;p&gt;내 컴퓨터에 있는 사진을 사진에 담긴 내용으로 찾습니다. 모든 데이터는 이 컴퓨터에만 있습니다.&lt;/p&gt;</translation>
+    </message>
+    <message>
+        <source>Models and the licences of their weights:</source>
+        <translation>모델과 가중치 라이선스:</translation>
+    </message>
+    <message>
+        <source>About photoindex</source>
+        <translation>photoindex 정보</translation>
     </message>
 </context>
 <context>
@@ -1445,12 +1598,12 @@ Their faces become one person. You can undo this (Ctrl+Z).</source>
         <translation>불러오는 중…</translation>
     </message>
     <message>
-        <source>{position} of {count}</source>
-        <translation>{position} / {count}</translation>
+        <source>{position} of {count} {context}</source>
+        <translation>{position} / {count} {context}</translation>
     </message>
     <message>
-        <source>{position} · {context}</source>
-        <translation>{position} · {context}</translation>
+        <source>{position} of {count}</source>
+        <translation>{position} / {count}</translation>
     </message>
     <message>
         <source>This photo is no longer in the library.</source>
@@ -1510,6 +1663,10 @@ Their faces become one person. You can undo this (Ctrl+Z).</source>
     <message>
         <source>Oldest first</source>
         <translation>오래된순</translation>
+    </message>
+    <message>
+        <source>Photos are shown by date; a search can also order them by relevance</source>
+        <translation>사진은 날짜순으로 보여 줍니다. 검색할 때는 관련도순으로도 정렬할 수 있습니다</translation>
     </message>
     <message>
         <source>Results stay the relevant ones; this only orders them</source>

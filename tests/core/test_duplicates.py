@@ -264,7 +264,7 @@ def test_cli_json_shape(dup_library, capsys: pytest.CaptureFixture[str]) -> None
     finally:
         os.environ.pop("PHOTOINDEX_CLIP_MODEL", None)
         os.environ.pop("PHOTOINDEX_DINO_MODEL", None)
-    assert set(doc) == {"groups"} and len(doc["groups"]) == N_WITH_COPIES
+    assert set(doc) == {"groups", "version"} and len(doc["groups"]) == N_WITH_COPIES  # version: issue 14
     for g in doc["groups"]:
         assert set(g) == {"kind", "keep", "reason", "photos"} and g["kind"] == "exact"
         assert g["keep"] in {p["path"] for p in g["photos"]}

@@ -82,7 +82,9 @@ window_ms=$(echo "($painted - $start) * 1000 / 1" | bc)
 step "native code the bundle ships, outside PyTorch (CPU extensions)"
 # hnswlib is built here without -march=native, for x86-64-v2: it must hold no AVX at all. Any other
 # library holding AVX-512 (zmm) code must be one that picks its kernels at run time (cpuid).
-dispatching='numpy|scipy|cv2|opencv|PySide6|Qt|libQt|openblas|sklearn|kiwipiepy|libgomp|pillow|PIL|torch|libavif|libaom|libdav1d|libheif|libde265|libx265|libsharpyuv|libwebp'
+# (libmvec: glibc's vector maths, one entry point per ISA, called only by code built for it;
+# libcrypto: OpenSSL's OPENSSL_ia32cap; hf_xet: Rust hashing crates with is_x86_feature_detected.)
+dispatching='numpy|scipy|cv2|opencv|PySide6|Qt|libQt|openblas|sklearn|kiwipiepy|libgomp|pillow|PIL|torch|libavif|libaom|libdav1d|libheif|libde265|libx265|libsharpyuv|libwebp|libmvec|libcrypto|libssl|hf_xet'
 bad=0 checked=0
 while IFS= read -r so; do
   rel="${so#"$bundle"/}"

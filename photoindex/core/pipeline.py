@@ -14,9 +14,9 @@ import queue
 import threading
 import time
 from collections import deque
-from collections.abc import Callable, Generator, Sequence
+from collections.abc import Callable, Generator, Iterator, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -161,12 +161,16 @@ def index_library(
         report.unchanged = scan_report.unchanged
         report.warnings += scan_report.warnings
         switching = _prepare_models(catalog, writer, embedders, report)
-        for emb in switching:
-            done, of = catalog.switch_progress(emb.space)
-            yield Progress("switch", done, of, current=f"Switching to {emb.model_key}: {of - done:,} photos to embed again;"
-                           " search uses the previous model until they are done")
         todo = catalog.needs_embedding({e.space: e.model_key for e in embedders})
         total = len(todo)
+        switch: dict[str, Any] = {}
+        for emb in switching:
+            done, of = catalog.switch_progress(emb.space)
+            # The photos this run embeds are the switch's rest and the new ones (which get the new
+            # model's vector too): the switch is done once all of them are.
+            switch = {"switch_to": emb.model_key, "switch_done": done, "switch_total": done + total}
+            yield Progress("switch", done, done + total, current=f"Switching to {emb.model_key}: {total:,} photos"
+                           " to embed; search uses the previous model until they are done", **switch)
         thumbs_todo = missing_thumbnails(settings, catalog, todo)
         facts_todo = missing_facts(catalog, (item[0] for item in todo))
         yield Progress("embed", 0, total, current="loading models…" if total else "")
@@ -196,10 +200,11 @@ def index_library(
             report.browsable = report.embedded - embedded_before
             report.embedded = embedded_before
         elif total or thumbs_todo or facts_todo:
-            yield from _embed_all(
+            events = _embed_all(
                 settings, writer, todo, embedders, control, face_analyzer, report, on_batch_written, thumbs_todo,
                 facts_todo,
             )
+            yield from (_with_switch(events, switch) if switch else events)
         for emb in switching if missing_models is None else ():
             with writer.transaction() as wcat:
                 finished = wcat.complete_switch(emb.space)
@@ -219,6 +224,17 @@ def index_library(
         catalog.close()
         if own_writer:
             writer.close()
+
+
+def _with_switch(events: Iterator[Progress], switch: dict[str, Any]) -> Generator[Progress, None, None]:
+    """The embed events of a run that switches a model, with the switch's own count: what the
+    window shows ("Switching search to …: 1,234 of 5,000 photos, about 12 min left")."""
+    base = int(switch["switch_done"])
+    for p in events:
+        if p.phase == "embed":
+            p = replace(p, switch_to=switch["switch_to"], switch_done=base + p.done,
+                                    switch_total=int(switch["switch_total"]))
+        yield p
 
 
 def _record_sources(writer: CatalogWriter, embedders: Sequence[ImageEmbedder]) -> None:

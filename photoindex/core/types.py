@@ -112,6 +112,13 @@ class Progress:
     eta_s: float | None = None
     current: str = ""
     paused: bool = False
+    switch_to: str = ""
+    """While a model switch is under way ('switch' and 'embed' events): the key of the model that
+    search switches to; search answers from the previous model until switch_done == switch_total."""
+    switch_done: int = 0
+    """Photos that have a vector of switch_to so far (of switch_total; the embed events' eta_s is
+    the time left for the rest)."""
+    switch_total: int = 0
 
     @property
     def fraction(self) -> float:

@@ -129,7 +129,6 @@ class MainWindow(QMainWindow):
         self._build(thumb_size)
         self._refresh_timer = QTimer(self, singleShot=True, interval=REFRESH_MS, timeout=self.refresh)
         self._rescan_timer = QTimer(self, singleShot=True, interval=5000, timeout=self.start_indexing)
-        self._download_timer = QTimer(self, interval=1000, timeout=self._poll_download)
         self.watcher = QFileSystemWatcher(self)
         self.watcher.directoryChanged.connect(lambda _p: self._rescan_timer.start())
         QTimer.singleShot(0, lambda: self._startup(start_folders or []))
@@ -243,6 +242,7 @@ class MainWindow(QMainWindow):
             lambda *_: self.count_label.set_selected(sum(r.height() for r in self.grid.selectionModel().selection())))
 
         self.actions_by_name = build_menus(self)
+        self.pages.currentChanged.connect(self._follow_undo)
         self.grid.zoom_requested.connect(self.zoom_by)
         QShortcut(QKeySequence("Escape"), self.search, activated=self.search.clear)
 
@@ -261,6 +261,13 @@ class MainWindow(QMainWindow):
 
     def show_page(self, index: int) -> None:
         self.pages.setCurrentWidget(self.page(index))
+        self._follow_undo()
+
+    def _follow_undo(self, _index: int = -1) -> None:
+        """The Edit menu's Undo and Redo act on the page shown (People's edits); elsewhere they
+        are disabled."""
+        stack = getattr(self.pages.currentWidget(), "undo_stack", None)
+        self.undo_group.setActiveStack(stack if stack in self.undo_group.stacks() else None)
 
     def _optional_view(self, module: str, cls: str, title: str) -> QWidget:
         try:
@@ -277,7 +284,7 @@ class MainWindow(QMainWindow):
             ("photosRequested", self.show_photo_ids),
             ("selectionChanged", self.show_photo_ids),
             # The map: a preview that steps through the photo's neighbours on the map.
-            ("photoActivated", lambda pid, v=view: self.open_preview(pid, getattr(v, "neighbours", lambda p: [p])(pid))),
+            ("photoActivated", lambda pid, v=view: self._preview_neighbours(v, pid)),
             ("contextMenuRequested", self.show_context_menu),
             ("libraryChanged", self._duplicates_cleaned),
             ("indexRequested", self.start_indexing),
@@ -285,6 +292,9 @@ class MainWindow(QMainWindow):
             sig = getattr(view, name, None)
             if sig is not None:
                 sig.connect(slot)
+        if hasattr(view, "use_actions") and hasattr(view, "undo_stack"):  # People: the Edit menu's Undo/Redo
+            self.undo_group.addStack(view.undo_stack)
+            view.use_actions(self.actions_by_name["undo"], self.actions_by_name["redo"])
         if hasattr(view, "set_scores") and self.last_hits and self.mode in ("search", "similar"):
             view.set_scores({h.photo_id: h.score for h in self.last_hits})  # the search before the map opened
         return view
@@ -528,7 +538,6 @@ class MainWindow(QMainWindow):
         self.model_state = "loading"
         if not self.statusBar().currentMessage():
             self.say(self.tr("Loading the search models…"))
-        self._download_timer.start()
 
         def load() -> None:
             # Both models: their imports (torch, open_clip, transformers) hold the GIL in long
@@ -547,36 +556,8 @@ class MainWindow(QMainWindow):
 
     def _models_ready(self, _result: Any = None) -> None:
         self.model_state = "ready"
-        self._download_timer.stop()
-        if self.statusBar().currentMessage().startswith((self.tr("Loading the search models"), self.tr("Downloading"))):
+        if self.statusBar().currentMessage() == self.tr("Loading the search models…"):
             self.say(self.tr("Ready to search"), 4000)
-
-    def _poll_download(self) -> None:
-        """While models load, show how much of a first download has arrived (the hub writes
-        blobs/*.incomplete as it goes)."""
-
-        def measure() -> int:
-            from huggingface_hub import constants
-
-            total = 0
-            cache = constants.HF_HUB_CACHE
-            try:
-                for repo in os.scandir(cache):
-                    blobs = os.path.join(repo.path, "blobs")
-                    if repo.is_dir() and os.path.isdir(blobs):
-                        for blob in os.scandir(blobs):
-                            if blob.name.endswith(".incomplete"):
-                                total += blob.stat().st_size
-            except OSError as exc:
-                log.debug("download progress: cannot read the hub cache: %s", exc)
-            return total
-
-        def show(size: int) -> None:
-            if size and self.model_state == "loading":
-                self.say(self.tr("Downloading the search models (first run only): {mb} MB so far…").format(
-                    mb=self.locale().toString(round(size / 1e6))))
-
-        self.io_runner.submit(measure, show)
 
     def welcome_choose(self) -> None:
         self.welcome._choose()
@@ -697,9 +678,8 @@ class MainWindow(QMainWindow):
 
     def _model_problem(self, message: str) -> None:
         self.model_state = message
-        self._download_timer.stop()
         self.first_run.show_problem(message)  # the download, or why the models do not load
-        if self.statusBar().currentMessage().startswith((self.tr("Loading the search models"), self.tr("Downloading"))):
+        if self.statusBar().currentMessage() == self.tr("Loading the search models…"):
             self.say(self.tr("Search models unavailable"))
 
     def _end_indexing(self) -> None:
@@ -745,19 +725,30 @@ class MainWindow(QMainWindow):
         if not force and query == self.current_query and self.mode == ("search" if query else "all"):
             return
         filters = self._filters()
-        token = self.searches.begin("search" if query else "all", query)
+        token = self._begin("search" if query else "all", query)
         self.search.setPlaceholderText(self._placeholder)  # no "Photos that look like …" left over
         self._show_grid()
         if not query:
             if PAGE_MAP in self._made_pages and hasattr(self.pages.widget(PAGE_MAP), "set_scores"):
                 self.pages.widget(PAGE_MAP).set_scores({})  # no search now: no stale search colouring
             order = self.sort.currentIndex()
+
+            def everything(_message: str = "") -> None:
+                if self.searches.is_current(token):
+                    self.io_runner.submit(self.searches.browse_job(filters, order),
+                                          lambda r: self._set_items(token, r, keep_place, complete=True),
+                                          self._search_error)
+
             if not keep_place and filters.person_id is None:
                 # A screenful first, then everything (new rows inserted after it: the view stays).
-                self.io_runner.submit(self.searches.browse_job(filters, order, FIRST_PAGE),
-                                      lambda r: self._first_page(token, r))
-            self.io_runner.submit(self.searches.browse_job(filters, order),
-                                  lambda r: self._set_items(token, r, keep_place, complete=True), self._search_error)
+                # The whole list is read once the screenful is shown, so it never overtakes it.
+                def first(result: tuple[list[Any], dict[int, int]]) -> None:
+                    self._first_page(token, result)
+                    everything()
+
+                self.io_runner.submit(self.searches.browse_job(filters, order, FIRST_PAGE), first, everything)
+            else:
+                everything()
             return
         if not self.roots or not query_has_words(query):
             self.results_token = token
@@ -774,6 +765,12 @@ class MainWindow(QMainWindow):
             return
         self.say(self.tr("Searching…"))
         self._submit_search(token, self.searches.search_job(query, filters), keep_place)
+
+    def _begin(self, mode: str, query: str = "") -> int:
+        """A new request for the grid; the sort combo shows the order in force for it (by date
+        when browsing, relevance offered only when there are scores)."""
+        self.bar.set_browsing(mode not in ("search", "similar"))
+        return self.searches.begin(mode, query)
 
     def _show_grid(self) -> None:
         """The grid, or the welcome page while the library has no folder (never a blank grid)."""
@@ -895,12 +892,12 @@ class MainWindow(QMainWindow):
         if self.person_filter is not None:
             self.person_filter = None
             self.bar.set_person(None)
-        token = self.searches.begin("selection")
+        token = self._begin("selection")
         self.pages.setCurrentIndex(PAGE_GRID)
         self.io_runner.submit(self.searches.photos_job(ids), lambda r: self._set_items(token, r))
 
     def find_similar(self, image: int | str, by: str) -> None:
-        token = self.searches.begin("similar")
+        token = self._begin("similar")
         self.pages.setCurrentIndex(PAGE_GRID)
         self.say(self.tr("Looking for similar photos…"))
         if isinstance(image, int):
@@ -910,7 +907,8 @@ class MainWindow(QMainWindow):
             label = os.path.basename(image)
         self.search.blockSignals(True)
         self.search.setText("")
-        self.search.setPlaceholderText(f"Photos that {'look like' if by == 'dino' else 'mean the same as'} {label}")
+        self.search.setPlaceholderText((self.tr("Photos that look like {name}") if by == "dino"
+                                        else self.tr("Photos that mean the same as {name}")).format(name=label))
         self.search.blockSignals(False)
         self._submit_search(token, self.searches.similar_job(image, by, self._filters()))
 
@@ -921,12 +919,12 @@ class MainWindow(QMainWindow):
         w, h, bpl = image.width(), image.height(), image.bytesPerLine()
         data = bytes(image.constBits())[: bpl * h]
         pil = Image.frombuffer("RGB", (w, h), data, "raw", "RGB", bpl, 1).copy()
-        token = self.searches.begin("similar")
+        token = self._begin("similar")
         self.pages.setCurrentIndex(PAGE_GRID)
         self.say(self.tr("Looking for similar photos…"))
         self.search.blockSignals(True)
         self.search.setText("")
-        self.search.setPlaceholderText("Photos that look like the pasted picture")
+        self.search.setPlaceholderText(self.tr("Photos that look like the pasted picture"))
         self.search.blockSignals(False)
         self._submit_search(token, self.searches.image_job(pil, "dino"))
 
@@ -1103,7 +1101,7 @@ class MainWindow(QMainWindow):
         self.io_runner.submit(lambda: part.trash(ids), trashed, self.show_failure)
 
     def find_similar_to(self, ids: list[int], by: str = "dino") -> None:
-        token = self.searches.begin("similar")
+        token = self._begin("similar")
         self.pages.setCurrentIndex(PAGE_GRID)
         self.say(self.tr("Looking for similar photos…"))
         self.search.blockSignals(True)
@@ -1116,12 +1114,19 @@ class MainWindow(QMainWindow):
     def go_to(self, what: str) -> None:
         self.show_page({"people": PAGE_PEOPLE, "map": PAGE_MAP, "duplicates": PAGE_DUPLICATES}[what])
 
-    def open_preview(self, photo_id: int, ids: list[int] | None = None) -> Any:
+    def _preview_neighbours(self, view: Any, photo_id: int) -> Any:
+        """A click on the map: a preview that steps through the photo's neighbours on the map."""
+        neighbours = getattr(view, "neighbours", None)
+        if neighbours is None:
+            return self.open_preview(photo_id, [photo_id])
+        return self.open_preview(photo_id, neighbours(photo_id), context=self.tr("nearby on the map"))
+
+    def open_preview(self, photo_id: int, ids: list[int] | None = None, context: str = "") -> Any:
         from photoindex.gui.preview import PreviewDialog
 
         ids = ids or [it.photo_id for it in self.model.items] or [photo_id]
         start = ids.index(photo_id) if photo_id in ids else 0
-        self.preview = PreviewDialog(ids, start, self.library, self)
+        self.preview = PreviewDialog(ids, start, self.library, self, context=context)
         self.preview.current_changed.connect(self._follow_preview)
         self.preview.show()
         return self.preview

@@ -7,7 +7,7 @@ from importlib import metadata
 from typing import Any
 
 from PySide6.QtCore import QCoreApplication
-from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtGui import QAction, QKeySequence, QUndoGroup
 from PySide6.QtWidgets import QDialog, QDialogButtonBox, QMessageBox, QTextBrowser, QVBoxLayout
 
 # The models photoindex runs and the terms of their weights, for the About box.
@@ -61,6 +61,21 @@ def build_menus(win: Any) -> dict[str, QAction]:
     add(file, "quit", QCoreApplication.translate("Menus", "&Quit"), lambda: win.close(), [QKeySequence.StandardKey.Quit, "Ctrl+Q"])
 
     edit = bar.addMenu(QCoreApplication.translate("Menus", "&Edit"))
+    # Undo and Redo follow the undo stack of the page shown (People's edits; disabled elsewhere):
+    # one action per shortcut for the whole window, so Ctrl+Z is never ambiguous (the page uses
+    # these same actions in its context menu instead of its own).
+    win.undo_group = QUndoGroup(win)
+    undo = win.undo_group.createUndoAction(win, QCoreApplication.translate("Menus", "&Undo"))
+    undo.setShortcuts(QKeySequence.keyBindings(QKeySequence.StandardKey.Undo))
+    redo = win.undo_group.createRedoAction(win, QCoreApplication.translate("Menus", "&Redo"))
+    redo_keys = QKeySequence.keyBindings(QKeySequence.StandardKey.Redo)
+    if QKeySequence("Ctrl+Shift+Z") not in redo_keys:
+        redo_keys.append(QKeySequence("Ctrl+Shift+Z"))
+    redo.setShortcuts(redo_keys)
+    for name, action in (("undo", undo), ("redo", redo)):
+        edit.addAction(action)
+        actions[name] = action
+    edit.addSeparator()
     add(edit, "find", QCoreApplication.translate("Menus", "&Find…"), lambda: win.focus_search(), [QKeySequence.StandardKey.Find, "Ctrl+K"])
     add(edit, "paste", QCoreApplication.translate("Menus", "&Paste Image to Search"), lambda: win.paste_image(), QKeySequence.StandardKey.Paste)
     edit.addSeparator()

@@ -28,6 +28,7 @@ from PySide6.QtCore import (
     Signal,
 )
 from PySide6.QtGui import (
+    QAction,
     QColor,
     QFont,
     QFontMetrics,
@@ -381,8 +382,8 @@ class PeopleView(QWidget):
         self._loads = 0
         self.merge_box: QMessageBox | None = None
         self.last_error = ""
-        # Undo and redo of every edit. The window's Edit menu shows undo_action and redo_action
-        # (or makes its own from undo_stack); here they work while People has the focus.
+        # Undo and redo of every edit. On its own, the view's actions work while it has the focus;
+        # in the window, use_actions() puts the Edit menu's (which follow this stack) in their place.
         self.undo_stack = QUndoStack(self)
         self.undo_action = self.undo_stack.createUndoAction(self, self.tr("&Undo"))
         self.undo_action.setShortcut(QKeySequence(QKeySequence.StandardKey.Undo))
@@ -558,6 +559,15 @@ class PeopleView(QWidget):
     def _toggle_hidden(self, on: bool) -> None:
         self.show_hidden = on
         self.reload()
+
+    def use_actions(self, undo: QAction, redo: QAction) -> None:
+        """The window's Undo and Redo (its Edit menu's, following undo_stack while People is shown)
+        replace this view's own, shortcuts and all: two actions on Ctrl+Z would be ambiguous and
+        neither would run."""
+        for own in (self.undo_action, self.redo_action):
+            self.removeAction(own)
+            own.setShortcuts([])
+        self.undo_action, self.redo_action = undo, redo
 
     # -- edits (all on the worker, then reload; each one undoable) -----------------------------
 

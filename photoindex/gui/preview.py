@@ -451,10 +451,12 @@ class PreviewDialog(QDialog):
 
     def _update_position(self) -> None:
         loc = QLocale()
-        text = self.tr("{position} of {count}").format(position=loc.toString(self.pos + 1),
-                                                       count=loc.toString(len(self.photo_ids)))
-        if self.context:
-            text = self.tr("{position} · {context}").format(position=text, context=self.context)
+        position, count = loc.toString(self.pos + 1), loc.toString(len(self.photo_ids))
+        if self.context:  # one sentence, so that a translation can order it: "3 of 100 nearby on the map"
+            text = self.tr("{position} of {count} {context}").format(position=position, count=count,
+                                                                      context=self.context)
+        else:
+            text = self.tr("{position} of {count}").format(position=position, count=count)
         self.position.setText(text)
         self.prev_button.setEnabled(self.pos > 0)
         self.next_button.setEnabled(self.pos < len(self.photo_ids) - 1)

@@ -32,6 +32,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from photoindex.gui.controllers import SORT_NEWEST, SORT_OLDEST, SORT_RELEVANCE
+
 log = logging.getLogger(__name__)
 
 DEBOUNCE_MS = 300
@@ -146,10 +148,20 @@ class SearchBar(QWidget):
         menu.addSeparator()
         menu.addAction(self.tr("Between dates…"), self._custom_range)
         self.date_chip.setMenu(menu)
+        # The order in force: by relevance only for a search (the default there); browsing is by
+        # date, newest first unless the user chose otherwise (set_browsing). Indexes are the
+        # controllers' SORT_RELEVANCE, SORT_NEWEST, SORT_OLDEST.
         self.sort = QComboBox()
         self.sort.addItems([self.tr("Relevance"), self.tr("Newest first"), self.tr("Oldest first")])
-        self.sort.setToolTip(self.tr("Results stay the relevant ones; this only orders them"))
-        self.sort.currentIndexChanged.connect(lambda _i: self.sort_changed.emit())
+        self.sort.setCurrentIndex(SORT_NEWEST)
+        self.browsing = True
+        # The user's explicit choices, kept while they apply: a date order chosen holds for browsing
+        # and searching alike; relevance chosen in a search leaves browsing's date order as it was.
+        self.search_choice: int | None = None
+        self.browse_choice: int | None = None
+        self._syncing = False
+        self.sort.currentIndexChanged.connect(self._sort_chosen)
+        self._update_sort_tip()
         self.relevant_only = QCheckBox(self.tr("Only relevant"))
         self.relevant_only.setChecked(True)
         self.relevant_only.setToolTip(self.tr("Show only the photos that stand out for the search; "
@@ -271,6 +283,41 @@ class SearchBar(QWidget):
             self.person_chosen.emit(int(s.value))
         else:
             self.folder_chosen.emit(s.value)
+
+    def set_browsing(self, browsing: bool) -> None:
+        """Browsing (no query: photos by date) or a search (scores to order by): the combo offers
+        and shows the order that is in force, without emitting sort_changed."""
+        self.browsing = browsing
+        item = self.sort.model().item(SORT_RELEVANCE)
+        item.setEnabled(not browsing)
+        if browsing:
+            order = self.browse_choice if self.browse_choice is not None else SORT_NEWEST
+        else:
+            order = self.search_choice if self.search_choice is not None else SORT_RELEVANCE
+        self._syncing = True
+        try:
+            self.sort.setCurrentIndex(order)
+        finally:
+            self._syncing = False
+        self._update_sort_tip()
+
+    def order(self) -> int:
+        return self.sort.currentIndex()
+
+    def _sort_chosen(self, index: int) -> None:
+        if self._syncing:
+            return
+        if self.browsing and index == SORT_RELEVANCE:  # nothing to rank by: back to the date order
+            self.set_browsing(True)
+            return
+        self.search_choice = index
+        if index in (SORT_NEWEST, SORT_OLDEST):
+            self.browse_choice = index
+        self.sort_changed.emit()
+
+    def _update_sort_tip(self) -> None:
+        self.sort.setToolTip(self.tr("Photos are shown by date; a search can also order them by relevance")
+                             if self.browsing else self.tr("Results stay the relevant ones; this only orders them"))
 
     def eventFilter(self, obj: QObject, event: QEvent) -> bool:
         if obj is self.edit and self.suggestions and isinstance(event, QKeyEvent):

@@ -57,7 +57,9 @@ class IndexProgress(QWidget):
     def show_progress(self, p: Any) -> None:
         """One Progress event from the indexer."""
         loc = QLocale()
-        if p.phase == "embed" and p.total:
+        if getattr(p, "switch_to", "") and p.phase in ("switch", "embed") and not p.paused:
+            self._show_switch(p, loc)
+        elif p.phase == "embed" and p.total:
             self.bar.setRange(0, p.total)
             self.bar.setValue(p.done)
             if p.paused:
@@ -65,10 +67,7 @@ class IndexProgress(QWidget):
             else:
                 text = self.tr("Indexing {done} of {total}").format(done=loc.toString(p.done), total=loc.toString(p.total))
             if p.eta_s and not p.paused:
-                minutes = int(p.eta_s // 60)
-                left = (self.tr("about %n min left", "", minutes) if minutes
-                        else self.tr("about %n s left", "", int(p.eta_s)))
-                text += " · " + left
+                text += " · " + self._time_left(p.eta_s)
             self.label.setText(text)
             self.label.setToolTip(os.path.basename(p.current) if p.current else "")
         elif p.phase == "waiting" and p.current:
@@ -83,6 +82,30 @@ class IndexProgress(QWidget):
             self.label.setText(self.tr("Backing up the catalog…"))
         elif p.current:
             self.label.setText(p.current)
+
+    def _time_left(self, eta_s: float) -> str:
+        minutes, seconds = int(eta_s // 60), max(1, round(eta_s))
+        return self.tr("about %n min left", "", minutes) if minutes else self.tr("about %n s left", "", seconds)
+
+    def _show_switch(self, p: Any, loc: QLocale) -> None:
+        """A CLIP model switch under way: what is happening, how far it is, how long it will take,
+        and that search keeps answering meanwhile."""
+        key = p.switch_to
+        name = key.split(":")[1] if key.count(":") >= 2 else key  # "open_clip:<model>:<weights>"
+        done, total = min(p.switch_done, p.switch_total), p.switch_total
+        self.bar.setRange(0, max(total, 1))
+        self.bar.setValue(done)
+        count = self.tr("Switching search to %1: %L2 of %Ln photos", "", total).replace(
+            "%1", name).replace("%L2", loc.toString(done))
+        if p.eta_s:
+            text = self.tr("{count}, {time_left}; search uses the old model until then").format(
+                count=count, time_left=self._time_left(p.eta_s))
+        else:
+            text = self.tr("{count}; search uses the old model until then").format(count=count)
+        self.label.setText(text)
+        self.label.setToolTip(self.tr("Search is moving to another model: every photo gets a new vector "
+                                      "in the background. Until all have one, search answers with the "
+                                      "previous model."))
 
     def summary(self, report: Any) -> str:
         """The last run in words that are true: nothing to say when nothing changed."""

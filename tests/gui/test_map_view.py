@@ -499,7 +499,10 @@ def test_a_click_on_the_map_previews_its_neighbours(qtbot, window):
     map_view.canvas.photoActivated.emit(510)
     preview = window.preview
     assert preview.photo_ids == map_view.neighbours(510) and len(preview.photo_ids) == 60
-    assert preview.current_id == 510 and preview.position.text().startswith("1 of 60")
+    assert preview.current_id == 510 and preview.position.text() == "1 of 60 nearby on the map"
+    preview.next_button.click()
+    assert preview.current_id == map_view.neighbours(510)[1] and preview.position.text() == "2 of 60 nearby on the map"
+    preview.prev_button.click()
     qtbot.waitUntil(lambda: "no longer in the library" in preview.canvas.message, timeout=20000)
     preview.pool.waitForDone(10000)
     preview.close()

@@ -1212,6 +1212,10 @@ class MainWindow(QMainWindow):
         self.io_runner.wait(5000)
         self.thumbs.pool.clear()
         self.thumbs.pool.waitForDone(5000)
+        preview = getattr(self, "preview", None)
+        if preview is not None and shiboken6.isValid(preview):  # its loads read the library closed below
+            preview.pool.clear()
+            preview.pool.waitForDone(5000)
         self.library.close()
         super().closeEvent(event)
 

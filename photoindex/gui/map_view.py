@@ -26,7 +26,6 @@ from PySide6.QtCore import (
     QRunnable,
     Qt,
     QThread,
-    QThreadPool,
     Signal,
 )
 from PySide6.QtGui import QColor, QFont, QImage, QPainter, QPainterPath, QPen, QPixmap, QPolygonF
@@ -43,6 +42,7 @@ from PySide6.QtWidgets import (
 )
 
 from photoindex.core.library import MapPoints, SpatialGrid, inside_polygon, score_colours
+from photoindex.gui.tasks import tracked_pool
 
 log = logging.getLogger(__name__)
 
@@ -79,16 +79,20 @@ class _ThumbJob(QRunnable):
 
     def run(self) -> None:
         img = QImage()
-        for p in self.paths:
-            if p and os.path.exists(p) and img.load(p):
-                break
-        if not img.isNull() and max(img.width(), img.height()) > self.box:
-            img = img.scaled(self.box, self.box, Qt.AspectRatioMode.KeepAspectRatio,
-                             Qt.TransformationMode.SmoothTransformation)
+        try:
+            for p in self.paths:
+                if p and os.path.exists(p) and img.load(p):
+                    break
+            if not img.isNull() and max(img.width(), img.height()) > self.box:
+                img = img.scaled(self.box, self.box, Qt.AspectRatioMode.KeepAspectRatio,
+                                 Qt.TransformationMode.SmoothTransformation)
+        except Exception:
+            log.exception("map thumbnail of photo %s", self.photo_id)
+            img = QImage()
         try:
             self.signals.loaded.emit(self.photo_id, img)
-        except RuntimeError:  # the view is gone
-            pass
+        except RuntimeError as exc:  # the view is gone
+            log.debug("a map thumbnail finished after its view closed (%s)", exc)
 
 
 class _LayoutWorker(QThread):
@@ -145,8 +149,7 @@ class MapCanvas(QWidget):
         self._failed: set[int] = set()
         self._signals = _ThumbSignals()
         self._signals.loaded.connect(self._thumb_loaded)
-        self.pool = QThreadPool(self)
-        self.pool.setMaxThreadCount(2)
+        self.pool = tracked_pool(self, 2)
         self.last_paint_info: dict[str, int] = {}
         self.fitted = True
         """The whole map is in view (fit() was the last move): a resize fits it again."""

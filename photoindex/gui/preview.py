@@ -25,7 +25,6 @@ from PySide6.QtCore import (
     QRectF,
     QRunnable,
     Qt,
-    QThreadPool,
     QTime,
     Signal,
 )
@@ -42,6 +41,8 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
+
+from photoindex.gui.tasks import tracked_pool
 
 log = logging.getLogger(__name__)
 
@@ -69,6 +70,14 @@ class _Load(QRunnable):
         self.details = details
 
     def run(self) -> None:
+        try:
+            self._run()
+        except RuntimeError as exc:  # the dialog is gone (closed while this ran): nothing to show
+            log.debug("a preview load finished after its dialog closed (%s)", exc)
+        except Exception:
+            log.exception("preview of photo %s", self.photo_id)
+
+    def _run(self) -> None:
         path = None
         if self.details:
             try:
@@ -423,8 +432,7 @@ class PreviewDialog(QDialog):
         layout = QVBoxLayout(self)
         layout.addWidget(split, 1)
         layout.addLayout(bar)
-        self.pool = QThreadPool(self)
-        self.pool.setMaxThreadCount(1)
+        self.pool = tracked_pool(self, 1)
         self._signals = _Signals()
         self._signals.found.connect(self._found)
         self._signals.loaded.connect(self._loaded)

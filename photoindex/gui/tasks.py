@@ -7,13 +7,45 @@ Progress it yields into a signal (TagStudio's function_iterator habit).
 
 from __future__ import annotations
 
+import atexit
 import logging
+import weakref
 from collections.abc import Callable
 from typing import Any
 
 from PySide6.QtCore import QObject, QRunnable, QThread, QThreadPool, Signal, Slot
 
 log = logging.getLogger(__name__)
+
+
+_POOLS: weakref.WeakSet[QThreadPool] = weakref.WeakSet()
+
+
+def tracked_pool(parent: QObject | None, threads: int) -> QThreadPool:
+    """A thread pool whose work is over before Python shuts down (drain_pools, at exit). A
+    Python task that starts or resumes on a pool thread while the interpreter finalizes has its
+    thread ended by a C++ unwind (Python's thread exit), which Qt reports as "Qt Concurrent has
+    caught an exception thrown from a worker thread" and no one can log: the tasks still queued
+    for a preview, a thumbnail or the map at the end of a run did that."""
+    pool = QThreadPool(parent)
+    pool.setMaxThreadCount(max(1, threads))
+    _POOLS.add(pool)
+    return pool
+
+
+def drain_pools(msecs: int = 10000) -> None:
+    """Drop what is still queued on every tracked pool and wait for what runs (at exit, and when
+    the window closes)."""
+    import shiboken6
+
+    for pool in list(_POOLS):
+        if shiboken6.isValid(pool):
+            pool.clear()
+            if not pool.waitForDone(msecs):
+                log.warning("a background task was still running after %d ms at shutdown", msecs)
+
+
+atexit.register(drain_pools)
 
 
 class _Relay(QObject):
@@ -31,7 +63,7 @@ class _Task(QRunnable):
     def run(self) -> None:
         try:
             result = self.fn()
-        except Exception as exc:  # shown to the user as one line
+        except BaseException as exc:  # shown to the user as one line; never let through to Qt's pool
             from photoindex.core.types import PhotoindexError
 
             msg = str(exc) if isinstance(exc, PhotoindexError) else f"{type(exc).__name__}: {exc}"
@@ -53,8 +85,7 @@ class TaskRunner(QObject):
 
     def __init__(self, threads: int, parent: QObject | None = None) -> None:
         super().__init__(parent)
-        self.pool = QThreadPool(self)
-        self.pool.setMaxThreadCount(threads)
+        self.pool = tracked_pool(self, threads)
         self._relays: set[_Relay] = set()
 
     def submit(

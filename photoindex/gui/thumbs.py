@@ -15,10 +15,11 @@ import os
 from collections import OrderedDict
 from pathlib import Path
 
-from PySide6.QtCore import QObject, QRunnable, Qt, QThreadPool, Signal
+from PySide6.QtCore import QObject, QRunnable, Qt, Signal
 from PySide6.QtGui import QImage, QPixmap
 
 from photoindex.core.library import make_thumbnail, thumb_path
+from photoindex.gui.tasks import tracked_pool
 
 log = logging.getLogger(__name__)
 
@@ -154,8 +155,15 @@ class _Load(QRunnable):
     def run(self) -> None:
         if self.cache._pending.get(self.photo_id) != self.ticket:
             return  # scrolled past long ago, or asked for again since
-        img = load_thumbnail(self.photo_id, self.path, self.thumbs_dir, self.box)
-        self.signals.loaded.emit(self.photo_id, self.ticket, img)
+        try:
+            img = load_thumbnail(self.photo_id, self.path, self.thumbs_dir, self.box)
+        except Exception:  # a thumbnail that cannot be made is a grey cell, and a logged traceback
+            log.exception("thumbnail of %s", self.path)
+            img = QImage()
+        try:
+            self.signals.loaded.emit(self.photo_id, self.ticket, img)
+        except RuntimeError as exc:  # the cache is gone: the window closed while this ran
+            log.debug("a thumbnail finished after its window closed (%s)", exc)
 
 
 class ThumbnailCache(QObject):
@@ -175,8 +183,7 @@ class ThumbnailCache(QObject):
         self._pending: dict[int, int] = {}  # photo id -> ticket of the request that counts
         self._failed: set[int] = set()
         self._tickets = itertools.count(1)
-        self.pool = QThreadPool(self)
-        self.pool.setMaxThreadCount(max(1, min(3, threads or os.cpu_count() or 2)))
+        self.pool = tracked_pool(self, min(3, threads or os.cpu_count() or 2))
         self._signals = _Signals()
         self._signals.loaded.connect(self._on_loaded)
 

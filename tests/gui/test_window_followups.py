@@ -14,7 +14,6 @@ import numpy as np
 import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction, QKeySequence
-from PySide6.QtWidgets import QApplication
 
 from photoindex.core import faces as F
 from photoindex.gui.controllers import SORT_NEWEST, SORT_OLDEST, SORT_RELEVANCE
@@ -191,9 +190,9 @@ def test_people_undo_and_redo_are_in_the_edit_menu_with_one_ctrl_z(window, qtbot
     people.runner.wait(10000)
 
 
-# -- 6. pool workers log what they raise --------------------------------------------------------
+# -- 6. pool workers log what they raise, and are over before Python shuts down ---------------
 
-def test_a_worker_that_raises_is_logged_with_its_traceback(window, qtbot, caplog) -> None:
+def test_a_worker_that_raises_is_logged_with_its_traceback(window, qtbot, caplog, monkeypatch) -> None:
     failed: list[str] = []
 
     def boom() -> None:
@@ -204,4 +203,46 @@ def test_a_worker_that_raises_is_logged_with_its_traceback(window, qtbot, caplog
         qtbot.waitUntil(lambda: bool(failed), timeout=WAIT)
     assert failed == ["ValueError: a worker's mistake"]
     assert any(r.exc_info and "a worker's mistake" in str(r.exc_info[1]) for r in caplog.records)
-    QApplication.processEvents()
+
+    # A thumbnail loader that raises: logged with its traceback, and the cell is a failed one.
+    from photoindex.gui import thumbs
+
+    def broken(*_args, **_kwargs):
+        raise OSError("a thumbnail's mistake")
+
+    monkeypatch.setattr(thumbs, "load_thumbnail", broken)
+    caplog.clear()
+    with caplog.at_level(logging.ERROR):
+        assert window.thumbs.get(987654, "/nowhere/x.jpg") is None
+        qtbot.waitUntil(lambda: window.thumbs.failed(987654), timeout=WAIT)
+    assert any(r.exc_info and "a thumbnail's mistake" in str(r.exc_info[1]) for r in caplog.records)
+
+
+def test_every_pool_is_drained_before_python_shuts_down(window, qtbot) -> None:
+    import time
+
+    from PySide6.QtCore import QRunnable
+
+    from photoindex.gui import tasks
+
+    window.open_preview(1, [1, 2])
+    pools = [window.thumbs.pool, window.io_runner.pool, window.search_runner.pool, window.preview.pool]
+    assert all(p in tasks._POOLS for p in pools), "every pool of the window is tracked"
+    ran: list[int] = []
+
+    class Slow(QRunnable):
+        def __init__(self, n: int) -> None:
+            super().__init__()
+            self.n = n
+
+        def run(self) -> None:
+            time.sleep(0.3)
+            ran.append(self.n)
+
+    pool = tasks.tracked_pool(window, 1)
+    for n in range(5):
+        pool.start(Slow(n))
+    time.sleep(0.05)
+    tasks.drain_pools()  # what atexit runs: the running task finishes, the queued ones are dropped
+    assert ran == [0] and pool.activeThreadCount() == 0
+    window.preview.close()

@@ -92,7 +92,8 @@ def _person_name(person: Any) -> str:
 
 
 def _photo_count(person: Any) -> str:
-    return QCoreApplication.translate("PeopleView", "%n photos", None, person.photo_count)
+    n = person.photo_count  # a plain name: lupdate reads the count only then
+    return QCoreApplication.translate("PeopleView", "%n photos", None, n)
 
 
 def _person_label(person: Any) -> str:
@@ -232,8 +233,9 @@ class PeopleModel(QAbstractListModel):
         if role == Qt.ItemDataRole.DecorationRole:
             return self.covers.get(p.id, self._placeholder)
         if role == Qt.ItemDataRole.ToolTipRole:
-            faces = QCoreApplication.translate("PeopleView", "%n faces", None, p.face_count)
-            photos = QCoreApplication.translate("PeopleView", "%n photos", None, p.photo_count)
+            face_count, photo_count = p.face_count, p.photo_count
+            faces = QCoreApplication.translate("PeopleView", "%n faces", None, face_count)
+            photos = QCoreApplication.translate("PeopleView", "%n photos", None, photo_count)
             if p.hidden:
                 return QCoreApplication.translate("PeopleView", "{name} (hidden): {faces} in {photos}. Double-click for their photos.").format(
                     name=_person_name(p), faces=faces, photos=photos)

@@ -350,7 +350,8 @@ def format_details(info: Any, locale: QLocale | None = None) -> list[tuple[str, 
         rows.append((QCoreApplication.translate("PreviewDialog", "Place"), place))
     if info.faces:
         names = [f.name or (QCoreApplication.translate("PreviewDialog", "Unnamed") if f.person_id is not None else QCoreApplication.translate("PreviewDialog", "Not sorted yet")) for f in info.faces]
-        rows.append((QCoreApplication.translate("PreviewDialog", "People", None, len(names)), html.escape(", ".join(names))))
+        count = len(names)
+        rows.append((QCoreApplication.translate("PreviewDialog", "People", None, count), html.escape(", ".join(names))))
     return rows
 
 

@@ -127,6 +127,7 @@ class MainWindow(QMainWindow):
             except (TypeError, ValueError):
                 log.warning("ignoring a saved thumbnail size of %r", saved)
         self._build(thumb_size)
+        self._closed = False  # set by closeEvent: no indexing run starts after it (a timer may still fire)
         self._refresh_timer = QTimer(self, singleShot=True, interval=REFRESH_MS, timeout=self.refresh)
         self._rescan_timer = QTimer(self, singleShot=True, interval=5000, timeout=self.start_indexing)
         self.watcher = QFileSystemWatcher(self)
@@ -533,7 +534,7 @@ class MainWindow(QMainWindow):
             QTimer.singleShot(500, self._warm_up)
 
     def _warm_up(self) -> None:
-        if self.model_state in ("loading", "ready"):
+        if self.model_state in ("loading", "ready") or self._closed:
             return
         self.model_state = "loading"
         if not self.statusBar().currentMessage():
@@ -621,6 +622,8 @@ class MainWindow(QMainWindow):
         self.io_runner.submit(folders, watch)
 
     def start_indexing(self) -> None:
+        if self._closed:  # a rescan timer or a folder change after the window closed: the thread
+            return        # would outlive the window (Qt aborts on a QThread destroyed while running)
         if self.worker is not None and self.worker.isRunning():
             self.indexing.request_rescan()
             return
@@ -1200,6 +1203,9 @@ class MainWindow(QMainWindow):
         event.acceptProposedAction()
 
     def closeEvent(self, event) -> None:
+        self._closed = True
+        self._rescan_timer.stop()
+        self._refresh_timer.stop()
         if self.worker is not None and self.worker.isRunning():
             self.worker.cancel()
             self.worker.wait(15000)

@@ -246,3 +246,15 @@ def test_every_pool_is_drained_before_python_shuts_down(window, qtbot) -> None:
     tasks.drain_pools()  # what atexit runs: the running task finishes, the queued ones are dropped
     assert ran == [0] and pool.activeThreadCount() == 0
     window.preview.close()
+
+
+def test_no_indexing_run_starts_after_the_window_closed(window, tmp_path: Path) -> None:
+    """A rescan timer or a folder change after close started an IndexWorker that outlived the
+    window: Qt aborts the process when a QThread is destroyed while it runs."""
+    root = tmp_path / "사진"
+    save_jpeg(root / "a.jpg", scene(1))
+    window.roots = [str(root)]
+    window.close()
+    window.start_indexing()  # what the rescan timer calls
+    window._rescan_timer.timeout.emit()
+    assert window.worker is None and not window._rescan_timer.isActive()

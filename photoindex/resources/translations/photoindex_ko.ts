@@ -1149,6 +1149,14 @@ Add your photo folders (File → Add Folder…), then type what a photo shows in
         <translation>이름 없음</translation>
     </message>
     <message>
+        <source>%n photos</source>
+        <translation>사진 %Ln장</translation>
+    </message>
+    <message>
+        <source>%n faces</source>
+        <translation>얼굴 %Ln개</translation>
+    </message>
+    <message>
         <source>{name} (hidden): {faces} in {photos}. Double-click for their photos.</source>
         <translation>{name}(숨김): {photos}에서 {faces}. 두 번 클릭하면 이 인물의 사진을 봅니다.</translation>
     </message>
@@ -1512,6 +1520,10 @@ Their faces become one person. You can undo this (Ctrl+Z).</source>
     <message>
         <source>Not sorted yet</source>
         <translation>아직 분류 안 됨</translation>
+    </message>
+    <message>
+        <source>People</source>
+        <translation>인물</translation>
     </message>
     <message>
         <source>Preview</source>

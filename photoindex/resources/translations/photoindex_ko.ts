@@ -513,6 +513,14 @@
 <context>
     <name>MainWindow</name>
     <message>
+        <source>＋ Add folder…</source>
+        <translation>＋ 폴더 추가…</translation>
+    </message>
+    <message>
+        <source>Add a folder of photos to the library (or drag one onto the window)</source>
+        <translation>보관함에 사진 폴더를 추가합니다(창으로 끌어다 놓아도 됩니다)</translation>
+    </message>
+    <message>
         <source>FOLDERS</source>
         <translation>폴더</translation>
     </message>

@@ -9,10 +9,10 @@ and the selection.
 from __future__ import annotations
 
 import os
-import time
 
 import numpy as np
 from PySide6.QtCore import (
+    QDateTime,
     QItemSelection,
     QItemSelectionModel,
     QLocale,
@@ -130,9 +130,10 @@ class PhotoModel(QStringListModel):
         if role == Qt.ItemDataRole.ToolTipRole:
             lines = [it.path]
             if it.score is not None:
-                lines.append(f"score {it.score:.3f}")
+                lines.append(self.tr("Similarity %1").replace("%1", QLocale().toString(float(it.score), "f", 2)))
             if it.date:
-                lines.append(time.strftime("%Y-%m-%d %H:%M", time.localtime(it.date)))
+                taken = QDateTime.fromSecsSinceEpoch(int(it.date))
+                lines.append(QLocale().toString(taken, QLocale.FormatType.ShortFormat))
             if it.matched:
                 lines.append(self.why_matched(it.matched))
             return "\n".join(lines)

@@ -1403,6 +1403,10 @@ Their faces become one person. You can undo this (Ctrl+Z).</source>
 <context>
     <name>PhotoModel</name>
     <message>
+        <source>Similarity %1</source>
+        <translation>유사도 %1</translation>
+    </message>
+    <message>
         <source>folder name</source>
         <translation>폴더 이름</translation>
     </message>

@@ -289,28 +289,9 @@ class Library:
     ) -> list[tuple[int, str, float]]:
         """(id, path, date) of the indexed photos in a folder (recursively) and a date range,
         newest first (or oldest first): one query, the folder through the path index."""
-        where = ["status = 'ok'"]
-        args: list[object] = []
         if folder:
-            prefix = os.path.abspath(os.path.expanduser(folder)).rstrip(os.sep) + os.sep
-            # Every path under the folder sorts between "prefix" and "prefix" with its last
-            # character (the separator) bumped by one: a range on the UNIQUE path index.
-            where.append("path >= ? AND path < ?")
-            args += [prefix, prefix[:-1] + chr(ord(os.sep) + 1)]
-        date = "coalesce(taken_at, mtime_ns / 1e9)"
-        if date_from is not None:
-            where.append(f"{date} >= ?")
-            args.append(date_from)
-        if date_to is not None:
-            where.append(f"{date} <= ?")
-            args.append(date_to)
-        order = "ASC" if oldest_first else "DESC"
-        sql = (f"SELECT id, path, {date} AS d FROM photos WHERE {' AND '.join(where)} "
-               f"ORDER BY d {order}, id {order}")
-        if limit is not None:
-            sql += " LIMIT ?"
-            args.append(int(limit))
-        return self.catalog().conn.execute(sql, args).fetchall()
+            folder = os.path.abspath(os.path.expanduser(folder))
+        return self.catalog().browse(folder, date_from, date_to, oldest_first, limit)
 
     def photo_ids_matching(
         self, folder: str | None = None, date_from: float | None = None, date_to: float | None = None

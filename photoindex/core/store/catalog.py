@@ -331,25 +331,53 @@ class Catalog:
         args: tuple[object, ...] = (status,) if status else ()
         return [_photo(r) for r in self.conn.execute(f"SELECT {_PHOTO_COLS} FROM photos {where} ORDER BY {order_sql}", args)]
 
-    def photo_ids_matching(
-        self, folder: str | None = None, date_from: float | None = None, date_to: float | None = None
-    ) -> np.ndarray:
-        """Ids of indexed photos inside a folder (recursively) and a date range (inclusive)."""
+    _DATE = "coalesce(taken_at, mtime_ns / 1e9)"
+
+    @classmethod
+    def _photo_filter(
+        cls, folder: str | None, date_from: float | None, date_to: float | None
+    ) -> tuple[str, list[object]]:
+        """WHERE clause and arguments for indexed photos inside a folder (recursively) and a date
+        range (inclusive). Every path under the folder sorts between "folder/" and "folder/" with
+        its separator bumped by one: a range on the UNIQUE path index, not a scan."""
         where = ["status = 'ok'"]
         args: list[object] = []
         if folder:
             prefix = folder.rstrip(os.sep) + os.sep
-            where.append("(folder = ? OR substr(path, 1, ?) = ?)")
-            args += [folder.rstrip(os.sep), len(prefix), prefix]
-        date = "coalesce(taken_at, mtime_ns / 1e9)"
+            where.append("path >= ? AND path < ?")
+            args += [prefix, prefix[:-1] + chr(ord(os.sep) + 1)]
         if date_from is not None:
-            where.append(f"{date} >= ?")
+            where.append(f"{cls._DATE} >= ?")
             args.append(date_from)
         if date_to is not None:
-            where.append(f"{date} <= ?")
+            where.append(f"{cls._DATE} <= ?")
             args.append(date_to)
-        rows = self.conn.execute(f"SELECT id FROM photos WHERE {' AND '.join(where)}", args).fetchall()
+        return " AND ".join(where), args
+
+    def photo_ids_matching(
+        self, folder: str | None = None, date_from: float | None = None, date_to: float | None = None
+    ) -> np.ndarray:
+        """Ids of indexed photos inside a folder (recursively) and a date range (inclusive)."""
+        where, args = self._photo_filter(folder, date_from, date_to)
+        rows = self.conn.execute(f"SELECT id FROM photos WHERE {where}", args).fetchall()
         return np.fromiter((r[0] for r in rows), dtype=np.int64, count=len(rows))
+
+    def browse(
+        self,
+        folder: str | None = None,
+        date_from: float | None = None,
+        date_to: float | None = None,
+        oldest_first: bool = False,
+        limit: int | None = None,
+    ) -> list[tuple[int, str, float]]:
+        """(id, path, date) of the photos photo_ids_matching finds, newest (or oldest) first."""
+        where, args = self._photo_filter(folder, date_from, date_to)
+        order = "ASC" if oldest_first else "DESC"
+        sql = f"SELECT id, path, {self._DATE} AS d FROM photos WHERE {where} ORDER BY d {order}, id {order}"
+        if limit is not None:
+            sql += " LIMIT ?"
+            args.append(int(limit))
+        return self.conn.execute(sql, args).fetchall()
 
     def failures(self) -> list[Failure]:
         return [

@@ -339,16 +339,20 @@ def test_the_window_and_the_cli_share_one_settings_file(qtbot, tmp_path: Path, c
         monkeypatch.delenv(key, raising=False)
         cli_env.pop(key, None)
     # The window saves a model, a device and faces on...
-    lib = SimpleNamespace(settings=resolve_settings(), roots=lambda: [])
+    from photoindex.core.library_models import ModelsPart
+
+    lib = SimpleNamespace(settings=resolve_settings(), roots=lambda: [], models=SimpleNamespace(choices=ModelsPart.choices))
     dlg = SettingsDialog(lib, 180)
     qtbot.addWidget(dlg)
-    dlg.clip.setCurrentIndex(1)  # multilingual
+    english = ("ViT-B-32", "laion2b_s34b_b79k")  # not the default (the multilingual one): a change
+    dlg.clip.setCurrentIndex(next(i for i in range(dlg.clip.count()) if tuple(dlg.clip.itemData(i)) == english))
     dlg.device.setCurrentIndex(dlg.device.findData("cpu"))
     dlg.threads.setValue(3)
     assert dlg.save()
     # ... the CLI uses them, and says where they came from ...
     doc = strict_json(run_quick(cli_env, "settings", "--json").stdout)["settings"]
-    assert (doc["clip_model"]["value"], doc["clip_model"]["source"]) == ("xlm-roberta-base-ViT-B-32", "file")
+    assert (doc["clip_model"]["value"], doc["clip_model"]["source"]) == ("ViT-B-32", "file")
+    assert (doc["clip_pretrained"]["value"], doc["clip_pretrained"]["source"]) == ("laion2b_s34b_b79k", "file")
     assert (doc["device"]["value"], doc["threads"]["value"]) == ("cpu", 3)
     assert doc["faces"]["source"] == "default", "what the user did not change is not written"
     # ... but the command line and the environment still win, for the CLI and the window alike.
@@ -358,8 +362,7 @@ def test_the_window_and_the_cli_share_one_settings_file(qtbot, tmp_path: Path, c
     assert (doc["device"]["value"], doc["device"]["source"]) == ("cuda", "environment")
     assert doc["faces"]["value"] is False
     window_settings, _ = cli.parse_gui_args(["--no-faces", "--threads", "1"])
-    assert (window_settings.clip_model, window_settings.faces, window_settings.threads) == (
-        "xlm-roberta-base-ViT-B-32", False, 1)
+    assert (window_settings.clip_model, window_settings.faces, window_settings.threads) == ("ViT-B-32", False, 1)
     # The CLI writes the same file the window reads.
     assert run_quick(cli_env, "settings", "set", "threads", "6").returncode == 0
     assert resolve_settings().threads == 6

@@ -64,6 +64,30 @@ def test_hangul_english_and_mixed_queries_through_the_multilingual_tower(tiny_se
     assert a.embed_images([scene(2)]).shape == (1, 64)
 
 
+def test_a_cpu_without_bf16_encodes_queries_with_an_int8_text_tower(tiny_settings) -> None:
+    """Query latency: the multilingual text tower's Linear layers run as dynamic int8 where the
+    runtime would be float32 (a CPU without native bf16); the image tower stays float32 and the
+    query vectors stay next to the float32 ones. An explicit precision keeps float32."""
+    import torch
+
+    from photoindex.core.models.runtime import cpu_has_native_bf16
+
+    if cpu_has_native_bf16():
+        pytest.skip("this CPU runs bf16 natively: the text tower is bf16 here, not int8")
+    auto = ClipEmbedder(tiny_settings.with_(clip_model="photoindex-tiny-m", precision="auto"))
+    fp32 = ClipEmbedder(tiny_settings.with_(clip_model="photoindex-tiny-m", precision="fp32"))
+    quantized = {type(m).__module__ for m in auto.load().text.modules() if "Linear" in type(m).__name__}
+    assert any("quantized" in name for name in quantized), quantized
+    assert not any("quantized" in type(m).__module__ for m in auto.load().visual.modules()), \
+        "the image tower stays float32"
+    assert all(type(m) is torch.nn.Linear for m in fp32.load().text.modules() if "Linear" in type(m).__name__)
+    queries = ["강아지", "a dog on the beach", "제주도에서 찍은 사진 sunset"]
+    cos = np.sum(auto.embed_text(queries) * fp32.embed_text(queries), axis=1)
+    assert cos.min() > 0.98, cos
+    images = [scene(4)]
+    assert np.allclose(auto.embed_images(images), fp32.embed_images(images), atol=1e-5)
+
+
 def test_precision_follows_the_cpu(tiny_settings) -> None:
     from photoindex.core.models.runtime import cpu_has_native_bf16
 

@@ -18,6 +18,14 @@ import tempfile  # noqa: E402
 _PRIVATE = tempfile.mkdtemp(prefix="photoindex-tests-")
 os.environ["PHOTOINDEX_CONFIG"] = os.path.join(_PRIVATE, "settings.toml")
 os.environ["PHOTOINDEX_LOG_DIR"] = os.path.join(_PRIVATE, "log")
+
+# One QApplication for the whole run, made before any test loads torch, the tokenizers, kiwipiepy,
+# OpenCV or dlib. Made late instead (the first window test comes after ~240 core and CLI tests),
+# its constructor aborted the whole run in CI (SIGABRT inside pytest-qt's qapp, twice, at the same
+# test; never when those tests ran without ./test.sh). pytest-qt's qapp uses this instance.
+from PySide6.QtWidgets import QApplication  # noqa: E402
+
+_QAPP = QApplication.instance() or QApplication(["photoindex-tests"])
 os.environ["XDG_CACHE_HOME"] = os.path.join(_PRIVATE, "cache")  # thumbnails are a cache: never the user's
 
 import pytest  # noqa: E402

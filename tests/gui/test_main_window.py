@@ -63,7 +63,7 @@ def test_typing_a_query_shows_hits_with_scores(qtbot, window, tmp_path: Path) ->
     qtbot.waitUntil(lambda: window.results_token == window._query_token and bool(window.model.items), timeout=WAIT)
     assert Path(window.model.items[0].path) == paths[2]
     tip = window.model.data(window.model.index(0), Qt.ItemDataRole.ToolTipRole)
-    assert "score" in tip and str(paths[2]) in tip
+    assert "Similarity" in tip and str(paths[2]) in tip
 
 
 def test_right_click_find_similar_ranks_the_photo_itself_first(qtbot, window, tmp_path: Path) -> None:

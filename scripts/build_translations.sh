@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Compile the Qt Linguist translations (photoindex/resources/translations/*.ts) into the .qm files
-# the window loads (photoindex/i18n.py). Called by scripts/setup.sh; quick when nothing changed.
+# the window loads (photoindex/gui/i18n.py). Called by scripts/setup.sh; quick when nothing changed.
 # To collect new tr() strings into the .ts first: scripts/build_translations.sh --update
 set -euo pipefail
 cd "$(dirname "$0")/.."

@@ -63,7 +63,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     app.setOrganizationName("photoindex")
     app.setDesktopFileName("photoindex")
     app.setWindowIcon(QIcon(str(icon_path())))
-    from photoindex import i18n
+    from photoindex.gui import i18n
 
     try:
         # The same resolution as the CLI's: command line > environment > settings file > defaults.

@@ -1,7 +1,7 @@
 """The real window in Korean under a real X server (Xvfb), as a person with LANG=ko_KR.UTF-8 meets it.
 
 Run by test_translation.py as `LANG=ko_KR.UTF-8 xvfb-run python -m tests.gui.screenshot_ko OUTDIR WORKDIR`.
-The language comes from the system locale through photoindex.i18n, as gui/app.py installs it; saves
+The language comes from the system locale through photoindex.gui.i18n, as gui/app.py installs it; saves
 ko-browse.png (the grid by date), ko-search.png, ko-people.png, ko-map.png, ko-duplicates.png,
 ko-failures.png and ko-settings.png into OUTDIR.
 """
@@ -70,9 +70,9 @@ def main(out_dir: str, work: str) -> int:
     from PySide6.QtCore import QTimer
     from PySide6.QtWidgets import QApplication
 
-    from photoindex import i18n
     from photoindex.config import Settings
     from photoindex.core.library import Library
+    from photoindex.gui import i18n
     from photoindex.gui.main_window import PAGE_DUPLICATES, PAGE_MAP, PAGE_PEOPLE, MainWindow
     from photoindex.gui.settings_dialog import SettingsDialog
 

@@ -37,7 +37,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from photoindex import i18n
+from photoindex.gui import i18n
 from tests.photos import save_jpeg, scene
 
 PROJECT = Path(__file__).resolve().parents[2]

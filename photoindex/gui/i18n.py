@@ -32,7 +32,7 @@ TRANSLATED = ("en", "ko")
 """Languages with a photoindex catalog; any other language shows English. English's
 (photoindex_en.ts) holds only the plural forms ("%n photos": "1 photo", "2 photos"), as Qt's
 own English catalogs do; the source text is English already."""
-TRANSLATIONS_DIR = Path(__file__).resolve().parent / "resources" / "translations"
+TRANSLATIONS_DIR = Path(__file__).resolve().parent.parent / "resources" / "translations"
 CATALOG = "photoindex"
 """The translation files are photoindex_<lang>.ts / .qm."""
 

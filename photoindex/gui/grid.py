@@ -9,9 +9,11 @@ and the selection.
 from __future__ import annotations
 
 import os
+from collections.abc import Sequence
 
 import numpy as np
 from PySide6.QtCore import (
+    QAbstractListModel,
     QDateTime,
     QItemSelection,
     QItemSelectionModel,
@@ -21,14 +23,22 @@ from PySide6.QtCore import (
     QPoint,
     QRect,
     QSize,
-    QStringListModel,
     Qt,
     Signal,
 )
-from PySide6.QtGui import QBrush, QColor, QFont, QFontMetrics, QPainter, QPalette, QRegion
+from PySide6.QtGui import (
+    QBrush,
+    QColor,
+    QFont,
+    QFontMetrics,
+    QPainter,
+    QPalette,
+    QRegion,
+    QStaticText,
+)
 from PySide6.QtWidgets import QAbstractItemView, QStyle, QStyledItemDelegate, QStyleOptionViewItem
 
-from photoindex.gui.controllers import GridItem, rows_by_id  # noqa: F401  (rows_by_id: re-exported)
+from photoindex.gui.controllers import GridItem, GridRows, rows_by_id  # noqa: F401  (rows_by_id: re-exported)
 from photoindex.gui.thumbs import ThumbnailCache
 from photoindex.gui.timeline import TimelineLayout, YearScrubber, month_keys, month_label
 
@@ -41,57 +51,60 @@ PAD = 4  # between the cell's edge and its thumbnail
 BAR_BACKGROUND = QColor(0, 0, 0, 110)  # over the photo, so the same in light and dark themes
 
 
-class PhotoModel(QStringListModel):
-    """A flat list of GridItems.
+class PhotoModel(QAbstractListModel):
+    """The grid's photos (GridRows: columns, a GridItem made only for a row asked for).
 
-    Built on QStringListModel so that rowCount() stays in C++: the view's layout asks for it
-    once per row (through index()), and 100,000 calls into Python took 250 ms where the C++ one
-    lays out the whole grid in about 20 ms. The strings are empty; data() answers every role.
+    Replacing them keeps what can be kept: the same photos again (a refresh that found nothing
+    new) change nothing; new photos among the old ones are inserted as rows (the view, its
+    selection and its current photo stay with their photos); anything else is a reset.
     """
 
     def __init__(self, thumbs: ThumbnailCache, parent=None) -> None:
         super().__init__(parent)
-        self.items: list[GridItem] = []
+        self.items: GridRows = GridRows([], [])
+        self._count = 0  # rows the views know of (grows run by run while rows are inserted)
         self.thumbs = thumbs
-        self._row_of: dict[int, int] = {}
         self.top_score: float | None = None
-        thumbs.ready.connect(self._thumb_ready)
+        thumbs.ready.connect(self._thumbs_ready)
 
-    def set_items(self, items: list[GridItem], row_of: dict[int, int] | None = None) -> None:
+    def rowCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: B008, N802
+        return 0 if parent.isValid() else self._count
+
+    def set_items(self, items: GridRows | Sequence[GridItem]) -> None:
         """Replace everything. Views that want to keep their place use PhotoGrid.replace_items."""
-        row_of = rows_by_id(items) if row_of is None else row_of
-        scores = [it.score for it in items if it.score is not None]
-        self.top_score = max(scores) if scores else None
-        if len(items) == len(self.items) and row_of == self._row_of:
+        rows = (items if isinstance(items, GridRows) else GridRows.from_items(items)).index()
+        self.top_score = rows.top_score()
+        old = self.items
+        if len(rows) == len(old) and np.array_equal(rows.ids, old.ids):
             # Same photos in the same order (a refresh that found nothing new): no reset, so the
             # view keeps its place and its selection; only scores and dates may have moved.
-            self.items = items
-            if items:
-                self.dataChanged.emit(self.index(0), self.index(len(items) - 1))
+            self.items = rows
+            if len(rows):
+                self.dataChanged.emit(self.index(0), self.index(len(rows) - 1))
             return
-        runs = self._insertions(items)
+        runs = self._insertions(rows)
         if runs is not None:
-            # New photos among the old ones (indexing): rows are inserted, so the view, its
-            # selection and its current photo stay with the photos they were on.
-            self.items = items
-            self._row_of = row_of
+            # New photos among the old ones (indexing, the rest of a list after its first page):
+            # one insertion per run of new rows, each O(1) here.
+            self.items = rows
             for first, count in runs:
-                self.insertRows(first, count)
+                self.beginInsertRows(QModelIndex(), first, first + count - 1)
+                self._count += count
+                self.endInsertRows()
             return
-        self.items = items
-        self._row_of = row_of
-        self.setStringList([""] * len(items))
+        self.beginResetModel()
+        self.items = rows
+        self._count = len(rows)
+        self.endResetModel()
 
     MAX_INSERT_RUNS = 64  # more separate places than this: one reset is cheaper than many inserts
 
-    def _insertions(self, items: list[GridItem]) -> list[tuple[int, int]] | None:
-        """(row, count) runs that turn the current items into these, when the current ones are
+    def _insertions(self, rows: GridRows) -> list[tuple[int, int]] | None:
+        """(row, count) runs that turn the current rows into these, when the current ones are
         all still there in the same order; None when anything else changed."""
-        old = self.items
-        if not old or len(items) <= len(old):
+        old_ids, new_ids = self.items.ids, rows.ids
+        if not len(old_ids) or len(new_ids) <= len(old_ids):
             return None
-        new_ids = np.fromiter((it.photo_id for it in items), dtype=np.int64, count=len(items))
-        old_ids = np.fromiter((it.photo_id for it in old), dtype=np.int64, count=len(old))
         kept = np.isin(new_ids, old_ids)
         if int(kept.sum()) != len(old_ids) or not np.array_equal(new_ids[kept], old_ids):
             return None
@@ -103,7 +116,7 @@ class PhotoModel(QStringListModel):
         return [(int(added[a]), int(b - a)) for a, b in zip(starts, ends, strict=True)]
 
     def row_of(self, photo_id: int) -> int | None:
-        return self._row_of.get(photo_id)
+        return self.items.row_of(photo_id)
 
     def flags(self, index: QModelIndex | QPersistentModelIndex) -> Qt.ItemFlag:
         if not index.isValid():
@@ -112,7 +125,7 @@ class PhotoModel(QStringListModel):
 
     def data(self, index: QModelIndex | QPersistentModelIndex, role: int = Qt.ItemDataRole.DisplayRole):
         row = index.row()
-        if row < 0 or row >= len(self.items):
+        if row < 0 or row >= min(self._count, len(self.items)):
             return None
         it = self.items[row]
         if role == Qt.ItemDataRole.DecorationRole:
@@ -146,11 +159,14 @@ class PhotoModel(QStringListModel):
         return self.tr("Found by: {reasons}").format(
             reasons=QLocale().createSeparatedList([names.get(m, m) for m in matched]))
 
-    def _thumb_ready(self, photo_id: int) -> None:
-        row = self._row_of.get(photo_id)
-        if row is not None:
-            idx = self.index(row)
-            self.dataChanged.emit(idx, idx, [Qt.ItemDataRole.DecorationRole])
+    thumbnails_arrived = Signal(list)  # rows whose thumbnails are now in memory
+
+    def _thumbs_ready(self, photo_ids: list[int]) -> None:
+        """Thumbnails arrive in batches; the views repaint those cells at once (a dataChanged per
+        thumbnail cost ~0.3 ms of the GUI thread each, while scrolling fast)."""
+        rows = [r for pid in photo_ids if (r := self.items.row_of(pid)) is not None and r < self._count]
+        if rows:
+            self.thumbnails_arrived.emit(rows)
 
 
 class ThumbDelegate(QStyledItemDelegate):
@@ -165,7 +181,8 @@ class ThumbDelegate(QStyledItemDelegate):
         self.model = model
         self.cell = cell
         self.caption_h = 0
-        self._captions: dict[int, str] = {}
+        self._captions: dict[int, tuple[QStaticText, int, int]] = {}  # photo id -> caption, its room, width
+        self._area = (0, 0, 0)
 
     def set_font(self, font: QFont, line_height: int) -> None:
         self.caption_h = line_height + 6
@@ -174,8 +191,10 @@ class ThumbDelegate(QStyledItemDelegate):
     def photo_area(self) -> tuple[int, int]:
         """Width and height a thumbnail may take: 4:3, the shape of most photos, so a landscape
         photo fills it and the caption sits right under it; portraits are fitted, not cropped."""
-        side = self.cell - 2 * PAD
-        return side, side * 3 // 4
+        if self._area[0] != self.cell:
+            side = self.cell - 2 * PAD
+            self._area = (self.cell, side, side * 3 // 4)
+        return self._area[1], self._area[2]
 
     def sizeHint(self, option: QStyleOptionViewItem, index) -> QSize:
         return QSize(self.cell, PAD + self.photo_area()[1] + self.caption_h)
@@ -195,7 +214,12 @@ class ThumbDelegate(QStyledItemDelegate):
         hover.setAlpha(50)
         placeholder = QColor(pal.color(roles.Text))
         placeholder.setAlpha(22)
+        base, text = pal.color(roles.Base), pal.color(roles.Text)
+        a = 22 / 255
+        flat = QColor(round(base.red() * (1 - a) + text.red() * a), round(base.green() * (1 - a) + text.green() * a),
+                      round(base.blue() * (1 - a) + text.blue() * a))
         self._brushes = {"selected": QBrush(highlight), "hover": QBrush(hover), "placeholder": QBrush(placeholder),
+                         "placeholder_flat": QBrush(flat),
                          "bar": QBrush(pal.color(roles.Highlight)), "bar_back": QBrush(BAR_BACKGROUND)}
         self._pens = {"text": pal.color(roles.Text), "selected_text": pal.color(roles.HighlightedText),
                       "quiet": pal.color(roles.PlaceholderText)}
@@ -207,47 +231,58 @@ class ThumbDelegate(QStyledItemDelegate):
 
     def paint_cell(self, painter: QPainter, cell: QRect, row: int, selected: bool, hover: bool, pal: QPalette,
                    fm: QFontMetrics) -> None:
+        """One cell, in a few C++ calls: ~40 of them fill the view, and at 60 frames a second
+        while scrolling all of them must paint in a few milliseconds (bench/bench_browse.py)."""
         items = self.model.items
         if row >= len(items):
             return
         if pal.cacheKey() != self._pal_key:
             self.set_palette(pal)
-        item = items[row]
+        photo_id = int(items.ids[row])
         side, high = self.photo_area()
-        square = QRect(cell.x() + (cell.width() - side) // 2, cell.y() + PAD, side, high)
+        x, y = cell.x() + (cell.width() - side) // 2, cell.y() + PAD
         if selected or hover:
             painter.setRenderHint(self._ANTIALIAS, True)
             painter.setPen(self._NO_PEN)
             painter.setBrush(self._brushes["selected" if selected else "hover"])
             painter.drawRoundedRect(cell.adjusted(1, 1, -1, -1), 6, 6)
             painter.setRenderHint(self._ANTIALIAS, False)
-        pm = self.model.thumbs.get(item.photo_id, item.path)
+        pm = self.model.thumbs.get(photo_id, items.paths[row])
         if pm is not None:
             dpr = pm.devicePixelRatio() or 1.0
             w, h = int(pm.width() / dpr), int(pm.height() / dpr)
             if w > side or h > high:  # the cell shrank while this one was on its way
                 size = QSize(w, h).scaled(side, high, Qt.AspectRatioMode.KeepAspectRatio)
                 w, h = size.width(), size.height()
-            photo = QRect(square.x() + (side - w) // 2, square.y() + (high - h) // 2, w, h)
-            painter.drawPixmap(photo, pm)
-            if item.score is not None:
-                self._relevance_bar(painter, photo, item.score)
+                painter.drawPixmap(QRect(x + (side - w) // 2, y + (high - h) // 2, w, h), pm)
+            else:
+                painter.drawPixmap(x + (side - w) // 2, y + (high - h) // 2, pm)  # 1:1, no scaling
+            score = items.score(row)
+            if score is not None:
+                self._relevance_bar(painter, QRect(x + (side - w) // 2, y + (high - h) // 2, w, h), score)
         else:
-            inset = square.adjusted(side // 12, high // 12, -side // 12, -high // 12)
-            painter.fillRect(inset, self._brushes["placeholder"])
-            if self.model.thumbs.failed(item.photo_id):
+            inset = QRect(x + side // 12, y + high // 12, side - 2 * (side // 12), high - 2 * (high // 12))
+            # Opaque on the plain background (a translucent fill costs ~5x as much to blend).
+            painter.fillRect(inset, self._brushes["placeholder" if selected or hover else "placeholder_flat"])
+            if self.model.thumbs.failed(photo_id):
                 painter.setPen(self._pens["quiet"])
                 painter.drawText(inset, Qt.AlignmentFlag.AlignCenter, self.tr("cannot show"))
         if self.caption_h:
-            text_rect = QRect(cell.x() + PAD, square.bottom() + 3, cell.width() - 2 * PAD, self.caption_h - 4)
-            name = self._captions.get(item.photo_id)
-            if name is None:
+            width = cell.width() - 2 * PAD
+            cached = self._captions.get(photo_id)
+            if cached is None or cached[1] != width:
                 if len(self._captions) > 5000:
                     self._captions.clear()
-                name = fm.elidedText(os.path.basename(item.path), Qt.TextElideMode.ElideMiddle, text_rect.width())
-                self._captions[item.photo_id] = name
+                name = os.path.basename(items.paths[row])
+                advance = fm.horizontalAdvance(name)
+                if advance > width:
+                    name = fm.elidedText(name, Qt.TextElideMode.ElideMiddle, width)
+                    advance = fm.horizontalAdvance(name)
+                text = QStaticText(name)  # laid out once, drawn many times (~5x cheaper than drawText)
+                text.setTextFormat(Qt.TextFormat.PlainText)
+                cached = self._captions[photo_id] = (text, width, advance)
             painter.setPen(self._pens["selected_text" if selected else "text"])
-            painter.drawText(text_rect, self._ALIGN_CAPTION, name)
+            painter.drawStaticText(cell.x() + PAD + max(0, (width - cached[2]) // 2), y + high + 3, cached[0])
 
     def _relevance_bar(self, painter: QPainter, photo: QRect, score: float) -> None:
         """How well a result matches, as a short bar along the photo's bottom edge: its score
@@ -301,6 +336,7 @@ class PhotoGrid(QAbstractItemView):
         self.verticalScrollBar().valueChanged.connect(self._scrolled)
         for sig in (model.modelReset, model.rowsInserted, model.rowsRemoved, model.layoutChanged):
             sig.connect(self._relayout)
+        model.thumbnails_arrived.connect(self._repaint_rows)
         self.set_cell_size(cell)
 
     # -- layout --------------------------------------------------------------------------------
@@ -329,10 +365,8 @@ class PhotoGrid(QAbstractItemView):
         columns = max(1, width // hint.width())
         months = None
         if self.headers and items:
-            if self._months is None or len(self._months) != len(items) or self._months_of is not items:
-                dates = np.fromiter((np.nan if it.date is None else it.date for it in items), dtype=np.float64,
-                                    count=len(items))
-                self._months = month_keys(dates)
+            if self._months is None or self._months_of is not items:
+                self._months = month_keys(items.dates)
                 self._months_of = items
             months = self._months
         header_h = self.fontMetrics().height() * 2 + 8
@@ -347,7 +381,7 @@ class PhotoGrid(QAbstractItemView):
             self._scrolled()
         self.viewport().update()
 
-    _months_of: list[GridItem] | None = None
+    _months_of: GridRows | None = None
 
     def updateGeometries(self) -> None:
         bar = self.verticalScrollBar()
@@ -458,6 +492,23 @@ class PhotoGrid(QAbstractItemView):
 
     # -- painting ------------------------------------------------------------------------------
 
+    def _repaint_rows(self, rows: list[int]) -> None:
+        """Repaint these cells, those in view (one region, one paint)."""
+        off, page = self.verticalOffset(), self.viewport().height()
+        region = QRegion()
+        for row in rows:
+            if row < self.layout_.count:
+                rect = self.layout_.rect(row)
+                if rect.bottom() >= off and rect.top() <= off + page:
+                    region += rect.translated(0, -off)
+        if not region.isEmpty():
+            self.viewport().update(region)
+
+    def scrollContentsBy(self, dx: int, dy: int) -> None:  # noqa: N802 (Qt's name)
+        """Move the pixels already painted and paint only the strip that comes into view.
+        QAbstractItemView's own version repainted the whole viewport on every scroll step."""
+        self.viewport().scroll(dx, dy)
+
     def paintEvent(self, event) -> None:
         painter = QPainter(self.viewport())
         lay = self.layout_
@@ -465,29 +516,38 @@ class PhotoGrid(QAbstractItemView):
             painter.end()
             return
         off = self.verticalOffset()
-        area = event.rect()
-        y0, y1 = area.top() + off, area.bottom() + off
+        width = self.viewport().width()
         selection = self.selectionModel()
         current = self.currentIndex().row() if self.currentIndex().isValid() else -1
         model = self.photo_model
-        width = self.viewport().width()
         pal = self.palette()
         fm = self.fontMetrics()
         paint_cell = self.delegate.paint_cell
-        for s in lay.sections_between(y0, y1):
-            if lay.header_h:
-                head = lay.header_rect(s, width).translated(0, -off)
-                if head.intersects(area):
-                    painter.setFont(self._header_font)
-                    painter.setPen(pal.color(QPalette.ColorRole.Text))
-                    painter.drawText(head.adjusted(PAD + 4, 0, -PAD, -2), self._ALIGN_HEADER,
-                                     month_label(int(lay.keys[s]), self.locale()))
-                    painter.setFont(self.font())
-            for a, b in lay.rows_in(s, y0, y1):
-                for row in range(a, b + 1):
-                    selected = selection.isSelected(model.index(row))
-                    paint_cell(painter, lay.rect(row).translated(0, -off), row, selected,
-                               row == self._hover or (row == current and not selected and self.hasFocus()), pal, fm)
+        focus = self.hasFocus()
+        any_selected = selection.hasSelection()
+        cell_w, cell_h = lay.cell_w, lay.cell_h
+        done: set[int] = set()
+        # The region's own rectangles, not its bounding box: a strip scrolled into view and a few
+        # cells whose thumbnails arrived are painted, not everything between them.
+        for area in event.region():
+            y0, y1 = area.top() + off, area.bottom() + off
+            for s in lay.sections_between(y0, y1):
+                if lay.header_h and -1 - s not in done:
+                    head = lay.header_rect(s, width).translated(0, -off)
+                    if head.intersects(area):
+                        painter.setFont(self._header_font)
+                        painter.setPen(pal.color(QPalette.ColorRole.Text))
+                        painter.drawText(head.adjusted(PAD + 4, 0, -PAD, -2), self._ALIGN_HEADER,
+                                         month_label(int(lay.keys[s]), self.locale()))
+                        painter.setFont(self.font())
+                        done.add(-1 - s)
+                for row, x, y in lay.cells_in(s, y0, y1, area.left(), area.right()):
+                    if row in done:
+                        continue
+                    done.add(row)
+                    selected = any_selected and selection.isSelected(model.index(row))
+                    paint_cell(painter, QRect(x, y - off, cell_w, cell_h), row, selected,
+                               row == self._hover or (row == current and not selected and focus), pal, fm)
         painter.end()
 
     _ALIGN_HEADER = Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignBottom
@@ -529,7 +589,7 @@ class PhotoGrid(QAbstractItemView):
     def cell_size(self) -> int:
         return self.delegate.cell
 
-    def replace_items(self, items: list[GridItem], row_of: dict[int, int] | None = None) -> None:
+    def replace_items(self, items: GridRows | Sequence[GridItem]) -> None:
         """New items, keeping the photo at the top of the view, the current photo and the selection."""
         model = self.photo_model
         top = self.indexAt(QPoint(PAD + 1, PAD + 1))
@@ -538,7 +598,7 @@ class PhotoGrid(QAbstractItemView):
         at_start = self.verticalScrollBar().value() == 0
         current = self.current_photo_id()
         selected = [i.data(PhotoIdRole) for i in self.selectionModel().selectedIndexes()[:5000]]
-        model.set_items(items, row_of)
+        model.set_items(items)
         sel = QItemSelection()
         for pid in selected:
             row = model.row_of(pid)

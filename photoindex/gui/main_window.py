@@ -39,7 +39,13 @@ from PySide6.QtWidgets import (
 
 from photoindex.core.library import is_photo_name
 from photoindex.gui.compat import favour_gui_thread
-from photoindex.gui.controllers import Filters, IndexingController, SearchController, query_has_words
+from photoindex.gui.controllers import (
+    Filters,
+    GridRows,
+    IndexingController,
+    SearchController,
+    query_has_words,
+)
 from photoindex.gui.failures_panel import FailuresPanel
 from photoindex.gui.first_run import FirstRunPanel
 from photoindex.gui.folder_tree import FolderTree
@@ -745,7 +751,7 @@ class MainWindow(QMainWindow):
             if not keep_place and filters.person_id is None:
                 # A screenful first, then everything (new rows inserted after it: the view stays).
                 # The whole list is read once the screenful is shown, so it never overtakes it.
-                def first(result: tuple[list[Any], dict[int, int]]) -> None:
+                def first(result: GridRows) -> None:
                     self._first_page(token, result)
                     everything()
 
@@ -845,24 +851,22 @@ class MainWindow(QMainWindow):
             self._empty(self.tr("Nothing found."))
         self.statusBar().clearMessage()
 
-    def _first_page(self, token: int, result: tuple[list[Any], dict[int, int]]) -> None:
-        if self._complete_token != token and result[0]:  # the whole list did not come first
+    def _first_page(self, token: int, result: GridRows) -> None:
+        if self._complete_token != token and len(result):  # the whole list did not come first
             self._set_items(token, result)
 
-    def _set_items(self, token: int, result: tuple[list[Any], dict[int, int]], keep_place: bool = False,
-                   complete: bool = False) -> None:
+    def _set_items(self, token: int, items: GridRows, keep_place: bool = False, complete: bool = False) -> None:
         if not self.searches.is_current(token):
             return
         if complete:
             keep_place = keep_place or self.results_token == token  # after its first page: insert, stay
             self._complete_token = token
-        items, row_of = result
         self.results_token = token
         self.grid.set_headers(self.mode == "all")  # the timeline; a person's or a lasso's photos as they come
         if keep_place:
-            self.grid.replace_items(items, row_of)
+            self.grid.replace_items(items)
         else:
-            self.model.set_items(items, row_of)
+            self.model.set_items(items)
             self.grid.scrollToTop()
         self.count_label.set_shown(self.tr("%n photos", "", len(items)))
         self._after_first_grid()
@@ -1216,8 +1220,7 @@ class MainWindow(QMainWindow):
         self.searches.drop_waiting()
         self.search_runner.wait(5000)
         self.io_runner.wait(5000)
-        self.thumbs.pool.clear()
-        self.thumbs.pool.waitForDone(5000)
+        self.thumbs.close()
         preview = getattr(self, "preview", None)
         if preview is not None and shiboken6.isValid(preview):  # its loads read the library closed below
             preview.pool.clear()

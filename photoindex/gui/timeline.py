@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 from PySide6.QtCore import QCoreApplication, QDate, QLocale, QRect, Qt, Signal
-from PySide6.QtGui import QMouseEvent, QPainter, QPalette
+from PySide6.QtGui import QMouseEvent, QPainter, QPalette, QPixmap
 from PySide6.QtWidgets import QWidget
 
 
@@ -131,6 +131,20 @@ class TimelineLayout:
                 out.append((a, b))
         return out
 
+    def cells_in(self, s: int, y0: int, y1: int, x0: int = 0, x1: int | None = None) -> list[tuple[int, int, int]]:
+        """(row, x, y) of every cell of section s in the band y0..y1 and columns x0..x1: plain
+        integer arithmetic, no numpy call per cell (a frame asks for a few dozen)."""
+        start = int(self.starts[s])
+        top = int(self.tops[s]) + self.header_h
+        columns, cell_w, cell_h = self.columns, self.cell_w, self.cell_h
+        out = []
+        for a, b in self.rows_in(s, y0, y1, x0, x1):
+            k = a - start
+            y = top + (k // columns) * cell_h
+            x = (k % columns) * cell_w
+            out.extend((row, x + i * cell_w, y) for i, row in enumerate(range(a, b + 1)))
+        return out
+
     def neighbour(self, row: int, down: bool) -> int:
         """The item above or below (same column, the nearest one in a shorter row)."""
         s = self.section_of(row)
@@ -196,14 +210,31 @@ class YearScrubber(QWidget):
         return int(content_y / self.total * max(1, self.height() - 16)) + 8
 
     def paintEvent(self, _event) -> None:
+        """The years are drawn once into a pixmap (per size, palette and library); a frame while
+        scrolling only moves the highlight over it."""
+        key = (self.width(), self.height(), self.total, tuple(self.years), self.palette().cacheKey(),
+               self.devicePixelRatioF())
+        if key != self._labels_key:
+            self._labels = self._draw_labels()
+            self._labels_key = key
         painter = QPainter(self)
-        pal = self.palette()
-        mark = pal.color(QPalette.ColorRole.Highlight)
+        mark = self.palette().color(QPalette.ColorRole.Highlight)
         mark.setAlpha(60)
         top, bottom = self._y(self.view_top), self._y(self.view_top + self.view_h)
         painter.fillRect(QRect(2, top, self.width() - 4, max(3, bottom - top)), mark)
-        painter.setPen(pal.color(QPalette.ColorRole.PlaceholderText))
-        font = painter.font()
+        painter.drawPixmap(0, 0, self._labels)
+        painter.end()
+
+    _labels_key: tuple = ()
+
+    def _draw_labels(self) -> QPixmap:
+        dpr = self.devicePixelRatioF()
+        labels = QPixmap(int(self.width() * dpr), int(self.height() * dpr))
+        labels.setDevicePixelRatio(dpr)
+        labels.fill(Qt.GlobalColor.transparent)
+        painter = QPainter(labels)
+        painter.setPen(self.palette().color(QPalette.ColorRole.PlaceholderText))
+        font = self.font()
         font.setPointSizeF(max(7.0, font.pointSizeF() * 0.85))
         painter.setFont(font)
         fm = painter.fontMetrics()
@@ -217,6 +248,7 @@ class YearScrubber(QWidget):
                              Qt.AlignmentFlag.AlignCenter, loc.toString(year).replace(loc.groupSeparator(), ""))
             last = py
         painter.end()
+        return labels
 
     def mousePressEvent(self, event: QMouseEvent) -> None:
         self._jump(event.position().y())

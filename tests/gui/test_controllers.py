@@ -73,11 +73,12 @@ def test_browse_job_applies_person_folder_dates_and_order_on_the_worker(tiny_set
             cat.mark_ok(pid, 10, 10, 86400.0 * i)
     lib.people = People()
     c = SearchController(lib)
-    items, rows = c.browse_job(Filters(folder="/p/가족여행", person_id=7))()
-    assert [i.photo_id for i in items] == [3, 2] and rows == {3: 0, 2: 1}
-    items, _ = c.browse_job(Filters())()
+    items = c.browse_job(Filters(folder="/p/가족여행", person_id=7))()
+    assert [i.photo_id for i in items] == [3, 2] and (items.row_of(3), items.row_of(2), items.row_of(4)) == (0, 1, None)
+    assert items[0].path == "/p/가족여행/제주도/3.jpg" and items[0].date == 86400.0 * 3 and items[0].score is None
+    items = c.browse_job(Filters())()
     assert [i.photo_id for i in items] == [5, 4, 3, 2, 1]  # newest first by default
-    items, _ = c.browse_job(Filters(date_from=86400.0 * 2, date_to=86400.0 * 4), SORT_OLDEST)()
+    items = c.browse_job(Filters(date_from=86400.0 * 2, date_to=86400.0 * 4), SORT_OLDEST)()
     assert [i.photo_id for i in items] == [2, 3, 4]
     assert lib.folder_counts() == {"/p": 3, "/p/가족여행/제주도": 2}
     lib.close()
@@ -104,3 +105,16 @@ def test_a_rescan_asked_for_during_a_run() -> None:
     assert not ic.request_rescan()  # running: once it ends
     assert ic.finished() is True and ic.finished() is False
 
+
+
+def test_grid_rows_are_columns_that_make_items_on_demand() -> None:
+    from photoindex.gui.controllers import GridItem, GridRows
+
+    items = [GridItem(5, "/a/5.jpg", 0.25, 100.0, ("meaning",)), GridItem(2, "/a/2.jpg", None, None),
+             GridItem(9, "/b/9.jpg", 0.75, 50.0)]
+    rows = GridRows.from_items(items)
+    assert list(rows) == items and rows[1] == items[1] and rows[-1] == items[2] and rows[0:2] == items[:2]
+    assert (rows.row_of(9), rows.row_of(5), rows.row_of(3)) == (2, 0, None)
+    assert rows.top_score() == 0.75 and rows.score(1) is None
+    plain = GridRows.from_catalog([(3, "/c/3.jpg", 10.0), (1, "/c/1.jpg", None)])
+    assert plain[1] == GridItem(1, "/c/1.jpg", None, None) and plain.top_score() is None and not GridRows([], [])

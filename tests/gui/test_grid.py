@@ -85,3 +85,78 @@ def test_a_missing_optional_view_shows_a_placeholder(qtbot, tiny_settings, qsett
     page = win.pages.currentWidget()
     assert isinstance(page, QLabel) and "not available" in page.text()
     assert win.pages.indexOf(page) == main_window.PAGE_MAP
+
+
+def test_the_rest_of_a_big_list_after_its_first_page_is_one_insertion(qtbot, tmp_path: Path) -> None:
+    """100,000 photos after a first page of 600: the rows are inserted at once. QStringListModel
+    inserted them one string at a time, which froze the window for 3 s going back to All photos."""
+    import time
+
+    from photoindex.gui.controllers import GridRows
+
+    grid, items = _grid(qtbot, tmp_path, 0)
+    n = 100_000
+    rows = GridRows(list(range(n, 0, -1)), [f"/p/{i}.jpg" for i in range(n)])
+    model = grid.photo_model
+    model.set_items(GridRows(rows.ids[:600], rows.paths[:600]))
+    grid.setCurrentIndex(model.index(3))
+    inserted, resets = [], []
+    model.rowsInserted.connect(lambda _parent, first, last: inserted.append((first, last)))
+    model.modelReset.connect(lambda: resets.append(1))
+    t = time.perf_counter()
+    grid.replace_items(rows)
+    took = time.perf_counter() - t
+    assert inserted == [(600, n - 1)] and not resets
+    assert model.rowCount() == n and grid.current_photo_id() == n - 3
+    assert model.row_of(1) == n - 1 and model.row_of(n + 1) is None
+    assert took < 1.0, f"{took:.2f} s to add 99,400 rows"
+
+
+def test_scrolling_repaints_only_the_strip_that_comes_into_view(qtbot, tmp_path: Path) -> None:
+    from PySide6.QtCore import QEvent
+
+    grid, items = _grid(qtbot, tmp_path, 2_000)
+    grid.photo_model.set_items(items)
+    qtbot.wait(20)
+    painted: list[int] = []
+
+    class Spy(QObject):
+        def eventFilter(self, obj, event) -> bool:  # noqa: N802 (Qt's name)
+            if event.type() == QEvent.Type.Paint:
+                painted.append(sum(r.height() * r.width() for r in event.region()))
+            return False
+
+    spy = Spy()
+    grid.viewport().installEventFilter(spy)
+    grid.viewport().repaint()
+    whole = painted[-1]
+    painted.clear()
+    grid.verticalScrollBar().setValue(grid.verticalScrollBar().value() + 30)
+    qtbot.waitUntil(lambda: bool(painted))
+    assert whole == grid.viewport().width() * grid.viewport().height()
+    assert painted[0] < whole // 4, "a 30-pixel scroll repainted the whole view"
+
+
+def test_thumbnails_arrive_in_batches_and_repaint_their_cells(qtbot, tmp_path: Path) -> None:
+    from PySide6.QtGui import QImage
+
+    from photoindex.core.library import thumb_path
+
+    thumbs_dir = tmp_path / "thumbs"
+    cache = ThumbnailCache(thumbs_dir, box=(150, 110), threads=4)
+    batches: list[list[int]] = []
+    cache.ready.connect(batches.append)
+    img = QImage(200, 150, QImage.Format.Format_RGB32)
+    img.fill(0x336699)
+    for pid in range(1, 31):
+        dest = thumb_path(thumbs_dir, pid)
+        dest.parent.mkdir(parents=True, exist_ok=True)
+        assert img.save(str(dest), "JPEG")
+    assert all(cache.get(pid, f"/nowhere/{pid}.jpg") is None for pid in range(1, 31))
+    assert cache.threads == 3
+    qtbot.waitUntil(lambda: sum(len(b) for b in batches) == 30, timeout=10_000)
+    assert len(batches) < 30  # one signal per batch, not one per thumbnail
+    pm = cache.get(7, "/nowhere/7.jpg")
+    assert pm is not None and (pm.width(), pm.height()) == (146, 110)  # fitted to the box
+    cache.close()
+    assert cache.get(99, "/nowhere/99.jpg") is None and not cache._requests  # closed: nothing starts

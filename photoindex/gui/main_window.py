@@ -64,6 +64,7 @@ OPTIONAL_PAGES = {PAGE_PEOPLE: ("people_view", "PeopleView", "People"), PAGE_MAP
                   PAGE_DUPLICATES: ("duplicates_view", "DuplicatesView", "Duplicates")}
 REFRESH_MS = 1500  # while indexing, the grid reloads at most this often
 FIRST_PAGE = 600  # photos shown at once while the rest of a big library is read
+ONE_READ = 20_000  # up to this many (a folder's count in the tree), one read is quicker than two
 MAX_WATCHED_FOLDERS = 2000  # inotify watches are a shared, limited resource
 
 SIDEBAR_STYLE = """
@@ -308,7 +309,8 @@ class MainWindow(QMainWindow):
 
     # -- sidebar -------------------------------------------------------------------------------
 
-    def _fill_sidebar(self, failed: int | None = None) -> None:
+    def _fill_sidebar(self, failed: int | None = None, tree: bool = True) -> None:
+        """The sidebar's entries; tree: read the folder tree's counts again too."""
         if failed is not None:
             self.failed_count = failed
         failed = self.failed_count
@@ -354,7 +356,8 @@ class MainWindow(QMainWindow):
         self.sidebar.setFixedHeight(rows + 2 * self.sidebar.frameWidth() + 4)
         self.folders_header.setVisible(bool(roots))
         self._sync_sidebar()
-        self.load_folder_tree()
+        if tree:
+            self.load_folder_tree()
 
     def load_folder_tree(self) -> None:
         """Every folder with its photo count, read on a worker."""
@@ -418,7 +421,7 @@ class MainWindow(QMainWindow):
         def counted(n: int) -> None:
             if shiboken6.isValid(self):  # the window may have closed meanwhile
                 self.duplicate_groups = n
-                self._fill_sidebar()
+                self._fill_sidebar(tree=False)  # a new count of duplicates changes no folder
 
         self.io_runner.submit(lambda: len(part.groups()), counted,
                               lambda message: log.warning("counting duplicates: %s", message))
@@ -748,12 +751,18 @@ class MainWindow(QMainWindow):
                                           lambda r: self._set_items(token, r, keep_place, complete=True),
                                           self._search_error)
 
-            if not keep_place and filters.person_id is None:
+            expected = self.folder_tree.count_of(filters.folder) if filters.folder else self.known_photos
+            if ((not keep_place or not len(self.model.items)) and filters.person_id is None
+                    and (expected is None or expected > ONE_READ)):
                 # A screenful first, then everything (new rows inserted after it: the view stays).
-                # The whole list is read once the screenful is shown, so it never overtakes it.
+                # The whole list is read once the screenful is painted (posted paints run before
+                # a zero timer), so it neither overtakes it nor holds the GIL while it paints.
                 def first(result: GridRows) -> None:
+                    if len(result) < FIRST_PAGE:  # that was all of them
+                        self._set_items(token, result, keep_place, complete=True)
+                        return
                     self._first_page(token, result)
-                    everything()
+                    QTimer.singleShot(0, everything)
 
                 self.io_runner.submit(self.searches.browse_job(filters, order, FIRST_PAGE), first, everything)
             else:
@@ -869,7 +878,8 @@ class MainWindow(QMainWindow):
             self.model.set_items(items)
             self.grid.scrollToTop()
         self.count_label.set_shown(self.tr("%n photos", "", len(items)))
-        self._after_first_grid()
+        if complete or self.mode != "all":  # the rest of a big library is read before torch is imported
+            self._after_first_grid()
         indexing = self.worker is not None and self.worker.isRunning()
         f = self._filters()
         if items or not self.roots or self.mode != "all":

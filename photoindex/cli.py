@@ -20,7 +20,7 @@ from collections.abc import Callable, Sequence
 from datetime import datetime
 from typing import Any, NoReturn
 
-from photoindex import __version__
+import photoindex
 
 _HANGUL = re.compile("[\u1100-\u11ff\u3130-\u318f\uac00-\ud7a3]")
 COMMANDS = ("index", "search", "similar", "status", "people", "map", "duplicates", "doctor", "settings", "config", "help",
@@ -96,12 +96,26 @@ def _global_options(parser: argparse.ArgumentParser, defaults: bool) -> None:
                         help="index without faces (also PHOTOINDEX_FACES=0)")
 
 
+class _VersionAction(argparse.Action):
+    """`--version`, with the version read only when asked for (argparse's own formats it when
+    the parser is built: every start, the window's too, paid ~35 ms for importlib.metadata)."""
+
+    def __init__(self, option_strings: Sequence[str], dest: str = argparse.SUPPRESS, **kwargs: Any) -> None:
+        super().__init__(option_strings, dest, nargs=0, default=argparse.SUPPRESS,
+                         help="show the version and exit", **kwargs)
+
+    def __call__(self, parser: argparse.ArgumentParser, namespace: argparse.Namespace, values: Any,
+                 option_string: str | None = None) -> NoReturn:
+        print(f"photoindex {photoindex.__version__}")
+        parser.exit()
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(
         prog="photoindex",
         description="Find any photo on your computer by what it shows. Without a command, opens the window.",
     )
-    parser.add_argument("--version", action="version", version=f"photoindex {__version__}")
+    parser.add_argument("--version", action=_VersionAction)
     _global_options(parser, defaults=True)
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
 
@@ -236,7 +250,7 @@ def json_text(doc: Any, indent: int | None = 2) -> str:
     """Strict JSON (never NaN or Infinity), non-ASCII kept as it is. Every document the CLI prints
     is an object with a "version" field: the photoindex that wrote it."""
     if isinstance(doc, dict) and "version" not in doc:
-        doc = {**doc, "version": __version__}
+        doc = {**doc, "version": photoindex.__version__}
     return json.dumps(_finite(doc), ensure_ascii=False, indent=indent, allow_nan=False)
 
 
@@ -668,7 +682,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     if logging.getLevelName(level) > logging.getLevelName(stderr_level):
         stderr_level = level
     setup_logging(level, stderr_level=stderr_level)
-    log.info("photoindex %s: %s", __version__, " ".join(argv))
+    log.info("photoindex %s: %s", photoindex.__version__, " ".join(argv))
     os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
 
     library = None

@@ -25,18 +25,16 @@ import numpy as np
 from PIL import Image, ImageFile, UnidentifiedImageError
 
 from photoindex.atomic import atomic_save
+from photoindex.core.filetypes import (  # noqa: F401 (re-exported: the names photoindex reads)
+    HEIF_EXTENSIONS,
+    IMAGE_EXTENSIONS,
+    JPEG_EXTENSIONS,
+    RAW_EXTENSIONS,
+    is_photo_name,
+)
 from photoindex.core.types import PhotoindexError
 
 log = logging.getLogger(__name__)
-
-JPEG_EXTENSIONS = frozenset({".jpg", ".jpeg", ".jpe", ".jfif"})
-HEIF_EXTENSIONS = frozenset({".heic", ".heif", ".hif", ".avif"})
-RAW_EXTENSIONS = frozenset(
-    {".dng", ".cr2", ".cr3", ".nef", ".nrw", ".arw", ".srf", ".sr2", ".orf", ".rw2", ".raf", ".pef", ".srw", ".x3f", ".3fr", ".erf", ".kdc", ".mrw", ".raw", ".rwl", ".iiq"}
-)
-IMAGE_EXTENSIONS = frozenset(
-    JPEG_EXTENSIONS | HEIF_EXTENSIONS | RAW_EXTENSIONS | {".png", ".webp", ".gif", ".bmp", ".dib", ".tif", ".tiff"}
-)
 
 MAX_DECODED_PIXELS = 150_000_000
 """More pixels than any camera makes; only a decompression bomb or a scan of a poster gets here."""
@@ -144,10 +142,6 @@ class DecodedImage:
     height: int
     taken_at: float | None
     format: str
-
-
-def is_photo_name(name: str) -> bool:
-    return os.path.splitext(name)[1].lower() in IMAGE_EXTENSIONS
 
 
 def _ensure_heif() -> None:

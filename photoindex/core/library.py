@@ -13,12 +13,10 @@ from typing import Any
 import numpy as np
 
 from photoindex.config import Settings, resolve_settings
-from photoindex.core.imageio import is_photo_name
+from photoindex.core.filetypes import is_photo_name
 from photoindex.core.library_models import ModelsPart
 from photoindex.core.library_parts import DuplicatesPart, MapPart, PeoplePart
 from photoindex.core.mapmodel import DIM, MapPoints, SpatialGrid, folder_color, inside_polygon, score_colours
-from photoindex.core.pipeline import Control, index_library
-from photoindex.core.search import combine, cutoff_count, parse_query, plan_query
 from photoindex.core.store.backup import backup_if_due
 from photoindex.core.store.backup import is_damage as is_catalog_damage
 from photoindex.core.store.catalog import Catalog
@@ -31,6 +29,7 @@ from photoindex.core.types import (
     SPACE_CLIP,
     SPACE_DINO,
     SPACES,
+    Control,
     Failure,
     Hit,
     IndexReport,
@@ -342,6 +341,8 @@ class Library:
                 analyzer, warning = self._face_analyzer()
                 if warning:
                     warnings.append(warning)
+            from photoindex.core.pipeline import index_library  # the indexer's imports wait until it runs
+
             report = yield from index_library(
                 self.settings, roots, embedders, writer=self.writer, control=control, face_analyzer=analyzer
             )
@@ -456,6 +457,8 @@ class Library:
         """Text (and image-term) search in the CLIP space, with the names people wrote: a
         person's name filters to that person, folder and file names rank their photos first
         (core/search.py plan_query). Each hit says why it matched (Hit.matched)."""
+        from photoindex.core.search import combine, parse_query, plan_query
+
         terms = parse_query(query)
         if not terms:
             raise PhotoindexError("empty query")
@@ -613,6 +616,8 @@ class Library:
     def _query(
         self, space: str, q: np.ndarray, k: int, allowed: np.ndarray | None, cutoff: bool, skip_top: int
     ) -> list[Hit]:
+        from photoindex.core.search import cutoff_count
+
         idx = self.vector_index(space)
         if len(idx) == 0:
             return []

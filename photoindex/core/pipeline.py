@@ -38,7 +38,7 @@ from photoindex.core.scan import partial_hash, scan
 from photoindex.core.store.catalog import Catalog
 from photoindex.core.store.writer import CatalogWriter
 from photoindex.core.thumbs import THUMB_BOX, prune_thumbnails, thumb_path
-from photoindex.core.types import Failure, IndexReport, ModelUnavailable, Progress
+from photoindex.core.types import Control, Failure, IndexReport, ModelUnavailable, Progress  # noqa: F401 (Control: re-exported)
 
 MODEL_MIN_SIDE = 256
 
@@ -56,41 +56,6 @@ def decode_memory_budget() -> int:
     except (ValueError, OSError, AttributeError):
         return DECODE_MEMORY_BUDGET
     return max(256 << 20, min(DECODE_MEMORY_BUDGET, total // 8))
-
-
-class Control:
-    """Pause, resume and cancel a running job from another thread."""
-
-    def __init__(self) -> None:
-        self._cancel = threading.Event()
-        self._running = threading.Event()
-        self._running.set()
-
-    def pause(self) -> None:
-        self._running.clear()
-
-    def resume(self) -> None:
-        self._running.set()
-
-    def cancel(self) -> None:
-        self._cancel.set()
-        self._running.set()
-
-    @property
-    def cancelled(self) -> bool:
-        return self._cancel.is_set()
-
-    @property
-    def paused(self) -> bool:
-        return not self._running.is_set()
-
-    @property
-    def cancel_event(self) -> threading.Event:
-        return self._cancel
-
-    def wait_while_paused(self, timeout: float = 0.25) -> bool:
-        """True once running again (or cancelled); False while still paused after timeout."""
-        return self._running.wait(timeout)
 
 
 @dataclass

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from dataclasses import dataclass, field
 from typing import TypeAlias
 
@@ -274,3 +275,38 @@ class ModelChoice:
     recall_ko: float | None
     recall_en: float | None
     image_cost: str
+
+
+class Control:
+    """Pause, resume and cancel a running job from another thread."""
+
+    def __init__(self) -> None:
+        self._cancel = threading.Event()
+        self._running = threading.Event()
+        self._running.set()
+
+    def pause(self) -> None:
+        self._running.clear()
+
+    def resume(self) -> None:
+        self._running.set()
+
+    def cancel(self) -> None:
+        self._cancel.set()
+        self._running.set()
+
+    @property
+    def cancelled(self) -> bool:
+        return self._cancel.is_set()
+
+    @property
+    def paused(self) -> bool:
+        return not self._running.is_set()
+
+    @property
+    def cancel_event(self) -> threading.Event:
+        return self._cancel
+
+    def wait_while_paused(self, timeout: float = 0.25) -> bool:
+        """True once running again (or cancelled); False while still paused after timeout."""
+        return self._running.wait(timeout)

@@ -38,7 +38,9 @@ class _ProgressRelay(QObject):
 class FirstRunPanel(QFrame):
     models_ready = Signal()
 
-    def __init__(self, library: Any, parent: QWidget | None = None) -> None:
+    def __init__(self, library: Any, parent: QWidget | None = None, check: bool = True) -> None:
+        """check: look for the models now (the window asks later, once its photos are on screen:
+        the look imports huggingface_hub, ~0.4 s of the GIL)."""
         super().__init__(parent)
         self.library = library
         self.setObjectName("firstRunPanel")
@@ -84,7 +86,8 @@ class FirstRunPanel(QFrame):
         layout.addWidget(self.detail)
         layout.addLayout(buttons)
         self._show("checking")
-        self.refresh()
+        if check:
+            self.refresh()
 
     # -- state ---------------------------------------------------------------------------------
 

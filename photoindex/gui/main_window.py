@@ -127,6 +127,7 @@ class MainWindow(QMainWindow):
         self.known_photos: int | None = None  # indexed photos in the library (the folder tree's sum)
         self._warm_up_after_grid = False  # the start-up rescan and the models wait for the first photos
         self._complete_token = -1  # the request whose whole list (not only its first page) is shown
+        self._after_tree: list[Any] = []  # what waits for the folder tree read in flight
         saved = QSettings("photoindex", "photoindex").value("window/thumb_size")
         if saved is not None:  # the size the user last zoomed to
             try:
@@ -223,7 +224,8 @@ class MainWindow(QMainWindow):
         layout = QVBoxLayout(central)
         layout.setContentsMargins(8, 8, 8, 0)
         layout.addWidget(self.bar)
-        self.first_run = FirstRunPanel(self.library)  # shows itself while the search models are missing
+        # Shows itself while the search models are missing; it looks once the photos are on screen.
+        self.first_run = FirstRunPanel(self.library, check=False)
         self.first_run.hide()
         self.first_run.models_ready.connect(self._models_arrived)
         layout.addWidget(self.first_run)
@@ -361,6 +363,7 @@ class MainWindow(QMainWindow):
 
     def load_folder_tree(self) -> None:
         """Every folder with its photo count, read on a worker."""
+        self._tree_loads += 1
 
         def loaded(tree: list[Any]) -> None:
             if not shiboken6.isValid(self):
@@ -368,9 +371,32 @@ class MainWindow(QMainWindow):
             self.folder_tree.set_tree(tree)
             self.known_photos = sum(node.count for node in tree)
             self._sync_sidebar()
+            finished()
 
-        self.io_runner.submit(SearchController.folder_tree_job(self.library), loaded,
-                              lambda message: log.warning("reading the folder tree: %s", message))
+        def failed(message: str) -> None:
+            log.warning("reading the folder tree: %s", message)
+            finished()
+
+        def finished() -> None:
+            self._tree_loads -= 1
+            if not self._tree_loads:
+                waiting, self._after_tree = self._after_tree, []
+                for fn in waiting:
+                    QTimer.singleShot(0, fn)
+
+        self.io_runner.submit(SearchController.folder_tree_job(self.library), loaded, failed)
+
+    _tree_loads = 0  # folder tree reads in flight
+    _tree_at_start = False
+
+    def _when_tree_is_shown(self, fn: Any) -> None:
+        """Run fn once no folder tree read is in flight (at once if none is): the rest of a big
+        list is read after the first screenful and the folder tree are painted, not beside them
+        (converting 100,000 rows holds the GIL the first paint needs)."""
+        if self._tree_loads:
+            self._after_tree.append(fn)
+        else:
+            QTimer.singleShot(0, fn)
 
     def _sync_sidebar(self, _index: int | None = None) -> None:
         """The sidebar highlights what is shown: a page, All photos, or the folder filtered to."""
@@ -509,11 +535,13 @@ class MainWindow(QMainWindow):
 
         self.startup_problems: list[str] = []
         self.io_runner.submit(load, self._started, self._search_error)
+        self._tree_at_start = not folders
+        if self._tree_at_start:  # the folder tree is read beside the roots, not after them
+            self.load_folder_tree()
 
     def _started(self, roots: list[str]) -> None:
         self.roots = roots
-        self._fill_sidebar()
-        self.count_duplicates()
+        self._fill_sidebar(tree=not self._tree_at_start)
         if self.startup_problems:
             QMessageBox.warning(self, "photoindex", "\n".join(self.startup_problems))
         for root in roots:
@@ -529,6 +557,8 @@ class MainWindow(QMainWindow):
         # window has painted its photos: importing torch holds the GIL for seconds, and at
         # 100,000 photos a fixed delay let it land before the first grid and hold it back.
         if not self.roots:
+            self.first_run.refresh()
+            self.count_duplicates()
             QTimer.singleShot(1200, self._warm_up)
         else:
             self._warm_up_after_grid = True
@@ -539,6 +569,8 @@ class MainWindow(QMainWindow):
         both once the first photos are on screen."""
         if self._warm_up_after_grid:
             self._warm_up_after_grid = False
+            self.first_run.refresh()
+            self.count_duplicates()
             self.start_indexing()
             QTimer.singleShot(500, self._warm_up)
 
@@ -762,7 +794,7 @@ class MainWindow(QMainWindow):
                         self._set_items(token, result, keep_place, complete=True)
                         return
                     self._first_page(token, result)
-                    QTimer.singleShot(0, everything)
+                    self._when_tree_is_shown(everything)
 
                 self.io_runner.submit(self.searches.browse_job(filters, order, FIRST_PAGE), first, everything)
             else:

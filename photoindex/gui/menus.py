@@ -3,7 +3,6 @@ the About box. The actions call the window's own methods; nothing here touches t
 
 from __future__ import annotations
 
-from importlib import metadata
 from typing import Any
 
 from PySide6.QtCore import QCoreApplication
@@ -20,12 +19,9 @@ MODEL_LICENCES = [
 
 
 def version() -> str:
-    try:
-        return metadata.version("photoindex")
-    except metadata.PackageNotFoundError:
-        from photoindex import __version__
+    import photoindex
 
-        return __version__
+    return photoindex.__version__  # the one version string, read when the About box asks
 
 
 def build_menus(win: Any) -> dict[str, QAction]:
@@ -101,6 +97,8 @@ def build_menus(win: Any) -> dict[str, QAction]:
 
 def help_text() -> str:
     """The manual: the README that ships in the package's metadata, else a few plain lines."""
+    from importlib import metadata
+
     try:
         meta = metadata.metadata("photoindex")
         readme = meta.get_payload() or meta.get("Description") or ""  # type: ignore[attr-defined]

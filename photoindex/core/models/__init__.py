@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
 import numpy as np
-from PIL import Image
 
 from photoindex.core.types import Matrix
+
+if TYPE_CHECKING:  # Pillow is imported where images are made, not by everything that names a model
+    from PIL import Image
 
 
 class ImageEmbedder(Protocol):
@@ -42,6 +44,8 @@ def center_crop_resize(image: Image.Image, short_side: int, crop: int) -> np.nda
     scale = short_side / min(w, h)
     nw, nh = max(crop, round(w * scale)), max(crop, round(h * scale))
     if (nw, nh) != (w, h):
+        from PIL import Image
+
         image = image.resize((nw, nh), Image.Resampling.BICUBIC, reducing_gap=None)
     left, top = (nw - crop) // 2, (nh - crop) // 2
     arr = np.asarray(image.crop((left, top, left + crop, top + crop)).convert("RGB"), dtype=np.uint8)

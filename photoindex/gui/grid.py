@@ -35,6 +35,7 @@ from PySide6.QtGui import (
     QPalette,
     QRegion,
     QStaticText,
+    QTextLayout,
 )
 from PySide6.QtWidgets import QAbstractItemView, QStyle, QStyledItemDelegate, QStyleOptionViewItem
 
@@ -181,7 +182,7 @@ class ThumbDelegate(QStyledItemDelegate):
         self.model = model
         self.cell = cell
         self.caption_h = 0
-        self._captions: dict[int, tuple[QStaticText, int, int]] = {}  # photo id -> caption, its room, width
+        self._captions: dict[int, tuple[QStaticText, int, int, int]] = {}  # photo id -> caption, room, width, drop
         self._area = (0, 0, 0)
 
     def set_font(self, font: QFont, line_height: int) -> None:
@@ -280,9 +281,17 @@ class ThumbDelegate(QStyledItemDelegate):
                     advance = fm.horizontalAdvance(name)
                 text = QStaticText(name)  # laid out once, drawn many times (~5x cheaper than drawText)
                 text.setTextFormat(Qt.TextFormat.PlainText)
-                cached = self._captions[photo_id] = (text, width, advance)
+                # A static text is placed by its top, and a Hangul fallback font has a taller line
+                # than the Latin one: place every caption by the primary font's baseline instead.
+                layout = QTextLayout(name, painter.font())
+                layout.beginLayout()
+                line = layout.createLine()
+                layout.endLayout()
+                drop = round(fm.ascent() - line.ascent()) if line.isValid() else 0
+                cached = self._captions[photo_id] = (text, width, advance, drop)
             painter.setPen(self._pens["selected_text" if selected else "text"])
-            painter.drawStaticText(cell.x() + PAD + max(0, (width - cached[2]) // 2), y + high + 3, cached[0])
+            painter.drawStaticText(cell.x() + PAD + max(0, (width - cached[2]) // 2), y + high + 3 + cached[3],
+                                   cached[0])
 
     def _relevance_bar(self, painter: QPainter, photo: QRect, score: float) -> None:
         """How well a result matches, as a short bar along the photo's bottom edge: its score

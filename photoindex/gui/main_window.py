@@ -1173,8 +1173,11 @@ class MainWindow(QMainWindow):
     def open_preview(self, photo_id: int, ids: list[int] | None = None, context: str = "") -> Any:
         from photoindex.gui.preview import PreviewDialog
 
-        ids = ids or [it.photo_id for it in self.model.items] or [photo_id]
-        start = ids.index(photo_id) if photo_id in ids else 0
+        if not ids and (row := self.model.row_of(photo_id)) is not None:
+            ids, start = self.model.items.ids.tolist(), row  # the grid's order (a column, not 100,000 items)
+        else:
+            ids = ids or [photo_id]
+            start = ids.index(photo_id) if photo_id in ids else 0
         self.preview = PreviewDialog(ids, start, self.library, self, context=context)
         self.preview.current_changed.connect(self._follow_preview)
         self.preview.show()

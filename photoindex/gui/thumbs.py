@@ -177,6 +177,8 @@ class _Loader(QRunnable):
             while True:
                 with cache._lock:
                     if not cache._requests or cache._closing:
+                        # Counted out under the same lock get() counts in: a request added after
+                        # this look starts a new loader, none waits for one that is leaving.
                         cache._loaders -= 1
                         return
                     photo_id, ticket, path, box = cache._requests.pop()
@@ -192,8 +194,13 @@ class _Loader(QRunnable):
                     first = len(cache._results) == 1
                 if first:
                     cache._signals.wake.emit()
-        except RuntimeError as exc:  # the cache is gone: the window closed while this ran
-            log.debug("a thumbnail finished after its window closed (%s)", exc)
+        except BaseException as exc:
+            with cache._lock:
+                cache._loaders -= 1  # another loader can start for what is still asked for
+            if isinstance(exc, RuntimeError):  # the cache is gone: the window closed while this ran
+                log.debug("a thumbnail finished after its window closed (%s)", exc)
+            else:
+                log.exception("the thumbnail loader stopped")
 
 
 class ThumbnailCache(QObject):

@@ -453,3 +453,29 @@ def test_a_folder_the_tree_counts_as_small_is_read_once(browsing, monkeypatch) -
     w.set_folder_filter(str(w.root / "가족여행"))
     qtbot_wait(w, lambda: len(w.model.items) == 5 and w._complete_token == w._query_token)
     assert reads == [2, None]  # a screenful first, then the rest
+
+
+def test_the_first_screenful_is_read_once_beside_the_roots_at_start_up(window, tmp_path: Path, monkeypatch) -> None:
+    """Start-up reads the first photos while the window paints itself, beside the roots and the
+    folder tree, and the grid uses that read (no second one); an empty library's read is not
+    shown later as if it were current; the rescan on start follows the first grid, once."""
+    runs: list[int] = []
+    monkeypatch.setattr(window, "start_indexing", lambda: runs.append(1))
+    monkeypatch.setattr("photoindex.gui.main_window.FIRST_PAGE", 5)
+    reads: list[int | None] = []
+    job = window.searches.browse_job
+    monkeypatch.setattr(window.searches, "browse_job",
+                        lambda f, order=1, limit=None: reads.append(limit) or job(f, order, limit))
+    qtbot_wait(window, lambda: window.pages.currentIndex() == 0 and window._prefetched is None)  # its own start
+    reads.clear()
+    window._startup([])
+    qtbot_wait(window, lambda: window.pages.currentIndex() == 0 and window._prefetched is None)
+    assert reads == [5] and runs == []
+    root = tmp_path / "사진"
+    _fill(window.library, root, [(f"일상/IMG_{i:02d}.jpg", JAN_2019 + DAY * i) for i in range(8)])
+    reads.clear()
+    window._startup([])
+    qtbot_wait(window, lambda: len(window.model.items) == 8 and window._complete_token == window._query_token)
+    assert reads == [5, None]  # the screenful read at start-up, then the rest: not the screenful again
+    assert [Path(it.path).name for it in window.model.items][0] == "IMG_07.jpg"
+    qtbot_wait(window, lambda: runs == [1])  # the rescan on start, right after the first grid

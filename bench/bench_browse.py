@@ -112,6 +112,13 @@ def in_window(library_dir: Path, n: int, folders: list[str], runs: int) -> None:
     # shows (imports hold the GIL for a while, once); measure after that, as bench_gui does.
     win._warm_up()
     win.search_runner.wait(300_000)
+    # The rest of what follows the first grid (the first-run panel's look for the models, the
+    # count of duplicates) also runs once; the figures below are the steady state after it.
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline and (win.first_run.runner.pool.activeThreadCount()
+                                           or win.io_runner.pool.activeThreadCount()):
+        app.processEvents()
+        time.sleep(0.01)
     app.processEvents()
 
     # Scrolling while thumbnails load: each frame moves half a page on and lets the events of

@@ -38,7 +38,7 @@ from PySide6.QtWidgets import (
 )
 
 from photoindex.core.library import is_photo_name
-from photoindex.gui.compat import favour_gui_thread
+from photoindex.gui.compat import favour_gui_thread, freeze_long_lived
 from photoindex.gui.controllers import (
     Filters,
     GridRows,
@@ -598,6 +598,7 @@ class MainWindow(QMainWindow):
         if self._warm_up_after_grid:
             self._warm_up_after_grid = False
             self._first_grid_done = True  # once a window: a second _startup (tests) asks nothing again
+            freeze_long_lived("start-up")  # what start-up imported and built lives as long as the window
             self.first_run.refresh()
             self.count_duplicates()
             self.start_indexing()
@@ -627,6 +628,7 @@ class MainWindow(QMainWindow):
 
     def _models_ready(self, _result: Any = None) -> None:
         self.model_state = "ready"
+        freeze_long_lived("models")  # torch and the models: a full collection over them froze the window
         if self.statusBar().currentMessage() == self.tr("Loading the search models…"):
             self.say(self.tr("Ready to search"), 4000)
 

@@ -664,10 +664,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     if first is None and not {"-h", "--help", "--version"} & set(argv):
         # The window with global options only: checked by the window's own small parser. Building
         # every command's parser (and importing their modules) cost the window's start ~37 ms.
-        gui_parser = _Parser(prog="photoindex", description="Open the photoindex window.")
-        _global_options(gui_parser, defaults=True)
         try:
-            gui_parser.parse_args(argv)
+            _gui_parser(_Parser).parse_args(argv)
         except UsageError as exc:
             return _fail(str(exc), "usage", EXIT_USAGE, as_json)
         return _gui(argv)
@@ -739,12 +737,16 @@ def parse_gui_args(argv: Sequence[str]) -> tuple[Any, list[str]]:
     return _settings(args), [os.path.abspath(os.path.expanduser(f)) for f in args.folders]
 
 
-def parse_gui_argv(argv: Sequence[str]) -> argparse.Namespace:
+def _gui_parser(kind: type[argparse.ArgumentParser] = argparse.ArgumentParser) -> argparse.ArgumentParser:
     """The window's command line: the global options (same names as the CLI's) and folders."""
-    parser = argparse.ArgumentParser(prog="photoindex", description="Open the photoindex window.")
+    parser = kind(prog="photoindex", description="Open the photoindex window.")
     _global_options(parser, defaults=True)
     parser.add_argument("folders", nargs="*", help="folders to add and index")
-    args, _unknown = parser.parse_known_args(list(argv))
+    return parser
+
+
+def parse_gui_argv(argv: Sequence[str]) -> argparse.Namespace:
+    args, _unknown = _gui_parser().parse_known_args(list(argv))
     return args
 
 

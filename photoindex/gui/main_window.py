@@ -129,9 +129,6 @@ class MainWindow(QMainWindow):
         self._first_grid_done = False
         self._complete_token = -1  # the request whose whole list (not only its first page) is shown
         self._after_tree: list[Any] = []  # what waits for the folder tree read in flight
-        # The first screenful read at start-up: ((filters, order), the rows, None while they are
-        # read, or the callback run_search left for them).
-        self._prefetched: tuple[tuple[Filters, int], Any] | None = None
         saved = QSettings("photoindex", "photoindex").value("window/thumb_size")
         if saved is not None:  # the size the user last zoomed to
             try:
@@ -540,29 +537,8 @@ class MainWindow(QMainWindow):
         self.startup_problems: list[str] = []
         self.io_runner.submit(load, self._started, self._search_error)
         self._tree_at_start = not folders
-        if self._tree_at_start:
-            # The folder tree and the first screenful are read beside the roots, while the window
-            # paints itself for the first time, not after (run_search takes the screenful).
+        if self._tree_at_start:  # the folder tree is read beside the roots, not after them
             self.load_folder_tree()
-            key = (self._filters(), self.sort.currentIndex())
-            self._prefetched = (key, None)
-
-            def prefetched(result: GridRows) -> None:
-                if self._prefetched is not None and self._prefetched[0] == key:
-                    waiting = self._prefetched[1]
-                    self._prefetched = (key, result)
-                    if callable(waiting):  # run_search asked before it came
-                        self._prefetched = None
-                        waiting(result)
-
-            def not_prefetched(message: str) -> None:
-                log.warning("reading the first photos: %s", message)
-                waiting = self._prefetched[1] if self._prefetched is not None else None
-                self._prefetched = None
-                if callable(waiting):
-                    waiting(None)
-
-            self.io_runner.submit(self.searches.browse_job(key[0], key[1], FIRST_PAGE), prefetched, not_prefetched)
 
     def _started(self, roots: list[str]) -> None:
         self.roots = roots
@@ -575,7 +551,7 @@ class MainWindow(QMainWindow):
         # Load the models in the background so the first search is quick, but only once the
         # window has painted its photos: importing torch holds the GIL for seconds, and at
         # 100,000 photos a fixed delay let it land before the first grid and hold it back.
-        # (Set before the grid is asked for: the screenful read at start-up may be here already.)
+        # (Set before the grid is asked for: a small library's answer may come at once.)
         self._warm_up_after_grid = bool(self.roots) and not self._first_grid_done
         if self.roots:
             self.pages.setCurrentIndex(PAGE_GRID)
@@ -583,8 +559,6 @@ class MainWindow(QMainWindow):
             self._watch_folders()
         else:
             self.pages.setCurrentIndex(PAGE_WELCOME)
-        if self._prefetched is not None and not callable(self._prefetched[1]):
-            self._prefetched = None  # only the first grid may use the screenful read at start-up
         if not self.roots:
             self.first_run.refresh()
             self.count_duplicates()
@@ -820,23 +794,14 @@ class MainWindow(QMainWindow):
                 # A screenful first, then everything (new rows inserted after it: the view stays).
                 # The whole list is read once the screenful is painted (posted paints run before
                 # a zero timer), so it neither overtakes it nor holds the GIL while it paints.
-                def first(result: GridRows | None) -> None:
-                    if result is None:  # the read at start-up failed (logged): read everything
-                        everything()
-                    elif len(result) < FIRST_PAGE:  # that was all of them
+                def first(result: GridRows) -> None:
+                    if len(result) < FIRST_PAGE:  # that was all of them
                         self._set_items(token, result, keep_place, complete=True)
                     else:
                         self._first_page(token, result)
                         self._when_tree_is_shown(everything)
 
-                pre, self._prefetched = self._prefetched, None
-                if pre is not None and pre[0] == (filters, order) and not callable(pre[1]):  # read at start-up
-                    if pre[1] is None:
-                        self._prefetched = (pre[0], first)  # not here yet: it calls first
-                    else:
-                        first(pre[1])
-                else:
-                    self.io_runner.submit(self.searches.browse_job(filters, order, FIRST_PAGE), first, everything)
+                self.io_runner.submit(self.searches.browse_job(filters, order, FIRST_PAGE), first, everything)
             else:
                 everything()
             return

@@ -151,9 +151,7 @@ _CACHES: weakref.WeakSet[ThumbnailCache] = weakref.WeakSet()
 @atexit.register  # registered after gui.tasks' drain_pools, so it runs first: the loaders stop early
 def _stop_loaders() -> None:
     for cache in list(_CACHES):
-        with cache._lock:
-            cache._closing = True
-            cache._requests.clear()
+        cache._stop_loading()
 
 
 class _Signals(QObject):
@@ -262,11 +260,14 @@ class ThumbnailCache(QObject):
                 self.pool.start(_Loader(self))
         return None
 
-    def close(self) -> None:
-        """Stop loading (the window closes): what is queued is dropped, what runs finishes."""
+    def _stop_loading(self) -> None:
         with self._lock:
             self._closing = True
             self._requests.clear()
+
+    def close(self) -> None:
+        """Stop loading (the window closes): what is queued is dropped, what runs finishes."""
+        self._stop_loading()
         self.pool.clear()
         self.pool.waitForDone(5000)
 

@@ -18,6 +18,7 @@ from PySide6.QtCore import QPoint, Qt
 from PySide6.QtWidgets import QApplication, QMessageBox, QTextBrowser
 
 from photoindex.core.types import IndexReport, Progress
+from photoindex.gui.controllers import SearchController
 from photoindex.gui.main_window import PAGE_FAILURES, PAGE_GRID, PAGE_MAP, PAGE_PEOPLE, PAGE_WELCOME
 from tests.photos import save_jpeg, scene
 
@@ -455,27 +456,32 @@ def test_a_folder_the_tree_counts_as_small_is_read_once(browsing, monkeypatch) -
     assert reads == [2, None]  # a screenful first, then the rest
 
 
-def test_the_first_screenful_is_read_once_beside_the_roots_at_start_up(window, tmp_path: Path, monkeypatch) -> None:
-    """Start-up reads the first photos while the window paints itself, beside the roots and the
-    folder tree, and the grid uses that read (no second one); an empty library's read is not
-    shown later as if it were current; the rescan on start follows the first grid, once."""
+def test_start_up_reads_one_screenful_and_the_tree_beside_the_roots_and_rescans_once(window, tmp_path: Path,
+                                                                                      monkeypatch) -> None:
+    """Start-up reads the folder tree beside the roots (not after them), then one screenful and
+    the rest; the rescan on start follows the first grid, once a window."""
     runs: list[int] = []
     monkeypatch.setattr(window, "start_indexing", lambda: runs.append(1))
     monkeypatch.setattr("photoindex.gui.main_window.FIRST_PAGE", 5)
+    monkeypatch.setattr("photoindex.gui.main_window.ONE_READ", 5)  # 8 photos count as a big library
+    qtbot_wait(window, lambda: window.pages.currentIndex() == PAGE_WELCOME and window._tree_loads == 0)
+    window.known_photos = None  # as at a fresh start (its own start counted an empty library)
+    root = tmp_path / "사진"
+    _fill(window.library, root, [(f"일상/IMG_{i:02d}.jpg", JAN_2019 + DAY * i) for i in range(8)])
     reads: list[int | None] = []
     job = window.searches.browse_job
     monkeypatch.setattr(window.searches, "browse_job",
                         lambda f, order=1, limit=None: reads.append(limit) or job(f, order, limit))
-    qtbot_wait(window, lambda: window.pages.currentIndex() == 0 and window._prefetched is None)  # its own start
-    reads.clear()
-    window._startup([])
-    qtbot_wait(window, lambda: window.pages.currentIndex() == 0 and window._prefetched is None)
-    assert reads == [5] and runs == []
-    root = tmp_path / "사진"
-    _fill(window.library, root, [(f"일상/IMG_{i:02d}.jpg", JAN_2019 + DAY * i) for i in range(8)])
-    reads.clear()
+    trees: list[list[str]] = []
+    tree_job = SearchController.folder_tree_job
+    monkeypatch.setattr(SearchController, "folder_tree_job",
+                        staticmethod(lambda lib: trees.append(list(window.roots)) or tree_job(lib)))
     window._startup([])
     qtbot_wait(window, lambda: len(window.model.items) == 8 and window._complete_token == window._query_token)
-    assert reads == [5, None]  # the screenful read at start-up, then the rest: not the screenful again
+    assert trees[-1] == []  # asked for before the roots were known
+    assert reads[-2:] == [5, None]  # a screenful, then the rest
     assert [Path(it.path).name for it in window.model.items][0] == "IMG_07.jpg"
     qtbot_wait(window, lambda: runs == [1])  # the rescan on start, right after the first grid
+    window._startup([])
+    qtbot_wait(window, lambda: window._complete_token == window._query_token)
+    assert runs == [1]  # once a window
